@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh - install the Debian packages a step needs, only when missing.
+#
+#   scripts/deps.sh kernel|bench|analyze
+set -euo pipefail
+
+case "${1:-kernel}" in
+kernel)  pkgs="make gcc flex bison bc libelf-dev libssl-dev python3 xz-utils busybox-static perl rsync" ;;
+bench)   pkgs="linux-perf gnuplot-nox" ;;
+analyze) pkgs="sparse clang-19 codespell" ;;
+*) echo "deps.sh: unknown set $1" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing$missing" >&2
+if [ "$(id -u)" != 0 ]; then
+	sudo=sudo
+else
+	sudo=
+fi
+$sudo apt-get -qq update >&2
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kernel.sh - fetch Debian's linux-source package and build a UML kernel.
+#
+#   scripts/kernel.sh [--print] KVER FLAVOUR
+#
+# KVER is 7.3 or 7.2; FLAVOUR is a fragment in scripts/configs/ (debug, bench).
+# The source comes only from Debian's linux-source-KVER package, downloaded
+# with "apt-get download" through a private sources list kept in the cache;
+# the system's apt configuration is never touched.  Everything lives under
+# $FWSCHED_CACHE (default ~/.cache/fwsched):
+#
+#   apt/                 private sources.list, package lists, apt cache
+#   dl/                  downloaded .deb files
+#   src/linux-source-V/  unpacked, pristine source (never built in)
+#   build/V-FLAVOUR-HASH/  O= build directory; HASH covers the fragment,
+#                          the package version and this script
+#
+# On success the last line printed on stdout is the build directory.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${FWSCHED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fwsched}
+jobs=${JOBS:-$(nproc)}
+
+log() { printf 'kernel.sh: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+print_only=0
+if [ "${1:-}" = "--print" ]; then print_only=1; shift; fi
+kver=${1:?usage: kernel.sh [--print] KVER FLAVOUR}
+flavour=${2:?usage: kernel.sh [--print] KVER FLAVOUR}
+frag=$here/configs/$flavour.config
+[ -f "$frag" ] || die "no config fragment $frag"
+
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
+
+# --- host packages -----------------------------------------------------------
+"$here/deps.sh" kernel >&2
+
+# --- private apt -------------------------------------------------------------
+aptdir=$cache/apt
+mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$cache/dl"
+cat >"$aptdir/sources.list" <<EOF
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian forky main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main
+EOF
+apt_opts=(-o "Dir::Etc::sourcelist=$aptdir/sources.list"
+	  -o "Dir::Etc::sourceparts=/dev/null"
+	  -o "Dir::State::Lists=$aptdir/lists"
+	  -o "Dir::Cache=$aptdir/cache"
+	  -o "APT::Sandbox::User=root"
+	  -o "Debug::NoLocking=1")
+
+deb=$(ls "$cache"/dl/linux-source-"$kver"_*.deb 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$deb" ]; then
+	stamp=$aptdir/lists/.updated
+	if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
+		log "updating private package lists (trixie-backports, forky, sid)"
+		apt-get "${apt_opts[@]}" -qq update >&2 || die "apt-get update failed"
+		touch "$stamp"
+	fi
+	log "downloading linux-source-$kver"
+	(cd "$cache/dl" && apt-get "${apt_opts[@]}" -qq download "linux-source-$kver" >&2) ||
+		die "linux-source-$kver is not available from Debian (try KVER=7.2)"
+	deb=$(ls "$cache"/dl/linux-source-"$kver"_*.deb | sort -V | tail -n 1)
+fi
+pkgver=$(dpkg-deb -f "$deb" Version)
+
+# --- unpack ------------------------------------------------------------------
+src=$cache/src/linux-source-$kver
+if [ ! -f "$src/.fwsched-unpacked" ] || [ "$(cat "$src/.fwsched-unpacked")" != "$pkgver" ]; then
+	log "unpacking linux-source-$kver $pkgver"
+	rm -rf "$src"
+	mkdir -p "$cache/src"
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xO "./usr/src/linux-source-$kver.tar.xz" |
+		tar -xJ -C "$cache/src"
+	echo "$pkgver" >"$src/.fwsched-unpacked"
+fi
+
+# --- configure and build -----------------------------------------------------
+hash=$(cat "$frag" "$0" <(echo "$pkgver") | sha256sum | cut -c1-12)
+out=$cache/build/$kver-$flavour-$hash
+if [ "$print_only" = 1 ]; then echo "$out"; exit 0; fi
+if [ -f "$out/.fwsched-built" ]; then
+	echo "$out"
+	exit 0
+fi
+
+log "building UML $kver ($flavour) in $out with -j$jobs"
+mkdir -p "$out"
+kmake() { make -C "$src" O="$out" ARCH=um -j"$jobs" "$@"; }
+kmake defconfig >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >/dev/null
+kmake olddefconfig >/dev/null
+
+# Every option the fragment asks for must have survived olddefconfig.
+bad=0
+while IFS= read -r line; do
+	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+	opt=${line%%=*}
+	want=${line#*=}
+	if [ "$want" = n ]; then
+		if grep -q "^$opt=[ym]" "$out/.config"; then log "$opt is set, wanted off"; bad=1; fi
+	elif ! grep -qx "$opt=$want" "$out/.config"; then
+		log "$opt=$want did not stick (got: $(grep "^$opt=" "$out/.config" || echo unset))"
+		bad=1
+	fi
+done <"$frag"
+[ "$bad" = 0 ] || die "config fragment $flavour does not apply to $kver"
+
+start=$(date +%s)
+kmake >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log" >&2; die "kernel build failed"; }
+log "built in $(( $(date +%s) - start ))s"
+touch "$out/.fwsched-built"
+echo "$out"
