@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# fwsched - out-of-tree build and test entry points.
+#
+#   make [KDIR=/path/to/kernel/build]   build fwsched.ko and the test modules
+#   make check [KVER=7.3|7.2]           build a debug UML kernel, run every test
+#   make check-selftest [KVER=...]      prove the harness catches planted faults
+#   make bench                          the side-by-side benchmark (see README)
+#
+# Kernel sources and builds are cached in $(FWSCHED_CACHE), by default
+# ~/.cache/fwsched; "make check" installs the Debian packages it needs.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KVER ?= 7.3
+
+.PHONY: all modules clean check check-selftest bench kernel help
+
+all: modules
+
+modules:
+	@if [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "fwsched: no kernel build tree at KDIR=$(KDIR)."; \
+		echo "  Install your kernel's headers (Debian: apt-get install linux-headers-\$$(uname -r)),"; \
+		echo "  or point KDIR at a configured kernel build: make KDIR=/path/to/linux/build,"; \
+		echo "  or run 'make check', which builds its own UML kernel."; \
+		exit 1; \
+	fi
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	@if [ -f "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+
+check:
+	scripts/check.sh $(KVER)
+
+check-selftest:
+	scripts/check.sh --selftest $(KVER)
+
+kernel:
+	scripts/kernel.sh $(KVER) debug
+
+bench:
+	@echo "make bench: the drm_sched comparison is not written yet (issue 7)."; exit 1
+
+help:
+	@sed -n '3,12p' Makefile

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - build the debug UML kernel and fwsched, boot each test plan in
+# UML and judge the console.  What "make check" and "make check-selftest" run.
+#
+#   scripts/check.sh [--selftest] [--plan NAME] [KVER]
+#
+# Each plan (tests/plans/*.plan; tests/selftest/*.plan with --selftest) gets
+# a boot of its own, so that a lockdep report in one cannot switch lockdep
+# off for the next.  scripts/ktap.py judges every boot.  The last line is
+# "N passed, N failed".  With --selftest a boot passes only if it failed for
+# the reason its plan's "# caught:" line names.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+cache=${FWSCHED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fwsched}
+jobs=${JOBS:-$(nproc)}
+boot_timeout=${BOOT_TIMEOUT:-900}
+
+mode=check
+only=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--selftest) mode=selftest; shift ;;
+	--plan) only=$2; shift 2 ;;
+	-*) echo "check.sh: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+kver=${1:-${KVER:-7.3}}
+
+say() { printf '%s\n' "$*"; }
+
+kbuild=$("$here/kernel.sh" "$kver" debug | tail -n 1)
+[ -x "$kbuild/linux" ] || { say "check.sh: no UML kernel in $kbuild"; exit 1; }
+
+# --- modules: W=1, warnings are errors, output outside the repo ------------
+mo=$cache/modules/$(basename "$kbuild")
+mkdir -p "$mo"
+say "== building fwsched against $(basename "$kbuild") (W=1, -Werror)"
+if ! make -s -C "$kbuild" ARCH=um M="$repo" MO="$mo" W=1 KCFLAGS=-Werror \
+	-j"$jobs" modules >"$mo/build.log" 2>&1; then
+	cat "$mo/build.log"
+	say "check.sh: module build failed"
+	say "0 passed, 1 failed"
+	exit 1
+fi
+grep -E 'warning|error' "$mo/build.log" || true
+
+# --- the hostfs root -------------------------------------------------------
+root=$cache/root/$(basename "$kbuild")
+rm -rf "$root"
+mkdir -p "$root"/{bin,proc,sys,dev,tmp,mod}
+cp /bin/busybox "$root/bin/busybox"
+for app in $("$root/bin/busybox" --list); do
+	[ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
+done
+cp "$repo/tests/uml-init" "$root/init"
+(cd "$mo" && find . -name '*.ko' -exec cp --parents {} "$root/mod/" \;)
+
+# --- boots -----------------------------------------------------------------
+if [ "$mode" = selftest ]; then
+	plans=("$repo"/tests/selftest/*.plan)
+else
+	plans=("$repo"/tests/plans/*.plan)
+fi
+logs=$cache/logs/$(basename "$kbuild")
+mkdir -p "$logs"
+passed=0
+failed=0
+
+for plan in "${plans[@]}"; do
+	name=$(basename "$plan" .plan)
+	[ -z "$only" ] || [ "$only" = "$name" ] || continue
+	cp "$plan" "$root/plan.sh"
+	log=$logs/$name.log
+	say "== boot $name ($kver, ncpus=2)"
+	start=$(date +%s)
+	timeout --kill-after=10 "$boot_timeout" "$kbuild/linux" \
+		mem=1G ncpus=2 seccomp=on \
+		root=/dev/root rootfstype=hostfs hostfs="$root" rw init=/init \
+		con=null con0=null,fd:1 uml_dir="$cache/uml" umid="fwsched-$$" \
+		</dev/null >"$log" 2>&1 || true
+	say "   ($(( $(date +%s) - start ))s, console in $log)"
+
+	set +e
+	verdict=$(python3 "$here/ktap.py" "$log" "$plan" --name "$name")
+	set -e
+	res=$(printf '%s\n' "$verdict" | sed -n 's/^RESULT //p')
+	read -r p f caught <<<"$res"
+	caught=${caught#caught=}
+
+	if [ "$mode" = selftest ]; then
+		want=$(sed -n 's/^#[[:space:]]*caught:[[:space:]]*//p' "$plan")
+		printf '%s\n' "$verdict" | grep -v '^RESULT' | sed 's/^/  (planted) /'
+		if [ "$f" -gt 0 ] && [[ ",$caught," == *",$want,"* ]]; then
+			say "    ok   selftest:$name caught as $want"
+			passed=$((passed + 1))
+		else
+			say "    FAIL selftest:$name not caught as $want (caught: $caught)"
+			failed=$((failed + 1))
+		fi
+	else
+		printf '%s\n' "$verdict" | grep -v '^RESULT'
+		passed=$((passed + p))
+		failed=$((failed + f))
+	fi
+done
+
+say "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

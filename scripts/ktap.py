@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge one UML boot of the fwsched test harness from its console log.
+
+    ktap.py CONSOLE.LOG PLAN [--name NAME]
+
+Reads KUnit's KTAP off the console, and every kernel report (KASAN, lockdep,
+kmemleak, WARN, BUG, Oops) that KUnit itself does not see: a report raised in
+a worker thread does not fail a KUnit case, so the console is the judge.
+Prints one line per test case and one per boot check, then a last line
+
+    RESULT <passed> <failed> caught=<category,...>
+
+and exits 0 when nothing failed.  "caught" lists the kinds of failure seen
+(kunit, kasan, lockdep, kmemleak, warn, bug, hang, harness); make
+check-selftest uses it to prove each planted fault is caught for its reason.
+Lines printed before /init starts (a known boot-time RCU notice on UML SMP)
+are not test results.
+"""
+
+import re
+import sys
+
+TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+RESULT = re.compile(r"^(\s*)(not ok|ok) (\d+) ([^#\s]+)\s*(#.*)?$")
+
+# (category, pattern): the first match of a line decides its category.
+REPORTS = [
+    ("kasan", re.compile(r"BUG: KASAN:|KASAN: .*(use-after-free|out-of-bounds)")),
+    ("lockdep", re.compile(
+        r"WARNING: (possible circular locking|possible recursive locking|"
+        r"inconsistent lock state|suspicious RCU usage|"
+        r"lock held when returning|bad unlock balance|"
+        r"possible irq lock inversion|.*-safe -> .*-unsafe lock order)|"
+        r"INFO: possible .*locking|BUG: MAX_LOCKDEP|"
+        r"held lock freed|BUG: .*lock.*")),
+    ("kmemleak", re.compile(r"unreferenced object 0x|kmemleak: .*suspected memory leak")),
+    ("bug", re.compile(
+        r"BUG: |Oops|Kernel panic|general protection fault|Unable to handle|"
+        r"kernel BUG at|Segmentation fault")),
+    ("warn", re.compile(r"WARNING: |------------\[ cut here \]")),
+]
+
+
+def judge(log_path, plan_path, name):
+    with open(log_path, errors="replace") as f:
+        lines = [TIMESTAMP.sub("", l.rstrip("\n")) for l in f]
+    with open(plan_path) as f:
+        plan = f.read()
+    expected = re.findall(r"^#\s*expect:\s*(\S+)", plan, re.M)
+
+    started = False
+    suites = {}          # suite -> "ok"/"not ok"
+    cases = []           # (suite, case, ok, skip)
+    suite = "?"          # the suite whose cases are being printed
+    reports = []         # (category, line)
+    debug_locks = None
+    done = False
+    left = []
+    harness_errors = []
+
+    for line in lines:
+        if line.startswith("FWSCHED-INIT"):
+            started = True
+        if not started:
+            continue
+        if line.startswith("FWSCHED-KMEMLEAK-BEGIN"):
+            in_kmemleak = True
+            continue
+        if line.startswith("FWSCHED-KMEMLEAK-END"):
+                    continue
+        if line.startswith("FWSCHED-DEBUG-LOCKS:"):
+            debug_locks = line.split(":", 1)[1].strip()
+            continue
+        if line.startswith("FWSCHED-DONE"):
+            done = True
+            continue
+        if line.startswith("FWSCHED-LEFT:"):
+            left.append(line.split(":", 1)[1].strip())
+            continue
+        if line.startswith("FWSCHED-ERROR:"):
+            harness_errors.append(line)
+            continue
+        if line.startswith("FWSCHED-"):
+            continue
+
+        # KTAP from a module: "    # Subtest: SUITE" and its cases at
+        # indent 4, the suite's own result at indent 0; parameterised
+        # cases nest one level deeper and are summed up by their case line.
+        m = re.match(r"^(\s*)# Subtest: (\S+)", line)
+        if m:
+            if len(m.group(1)) == 4:
+                suite = m.group(2)
+            continue
+        m = RESULT.match(line)
+        if m:
+            indent = len(m.group(1))
+            ok = m.group(2) == "ok"
+            tname = m.group(4)
+            skip = bool(m.group(5) and "SKIP" in m.group(5).upper())
+            if indent == 0:
+                suites[tname] = ok
+            elif indent == 4:
+                cases.append((suite, tname, ok, skip))
+            continue
+
+        for cat, pat in REPORTS:
+            if pat.search(line):
+                reports.append((cat, line.strip()))
+                break
+
+    passed = failed = 0
+    caught = set()
+    out = []
+
+    def result(ok, what, why=""):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+            out.append(f"    ok   {what}")
+        else:
+            failed += 1
+            out.append(f"    FAIL {what}{': ' + why if why else ''}")
+
+    for suite, case, ok, skip in cases:
+        if skip:
+            out.append(f"    skip {suite}.{case}")
+            continue
+        result(ok, f"{suite}.{case}")
+        if not ok:
+            caught.add("kunit")
+    for suite, ok in suites.items():
+        if not ok:
+            caught.add("kunit")
+            if not any(c[0] == suite and not c[2] for c in cases):
+                result(False, f"{suite}", "suite reported not ok")
+    for suite in expected:
+        if suite not in suites:
+            result(False, f"{suite}", "expected suite never ran")
+            caught.add("harness")
+
+    if reports:
+        first = {}
+        for cat, line in reports:
+            caught.add(cat)
+            first.setdefault(cat, line)
+        for cat, line in first.items():
+            result(False, f"boot:{name} {cat}", line[:160])
+    else:
+        result(True, f"boot:{name} no kernel report")
+
+    if not done:
+        result(False, f"boot:{name} finished", "no FWSCHED-DONE: hang, panic or crash")
+        caught.add("hang")
+    if harness_errors:
+        for e in harness_errors:
+            result(False, f"boot:{name} step", e)
+        caught.add("harness")
+    if left:
+        result(False, f"boot:{name} unload", "still loaded: " + ", ".join(left))
+        caught.add("harness")
+    if done:
+        if debug_locks == "1":
+            result(True, f"boot:{name} lockdep still armed")
+        elif debug_locks == "none":
+            result(False, f"boot:{name} lockdep", "no /proc/lockdep_stats: not a debug kernel")
+            caught.add("harness")
+        else:
+            result(False, f"boot:{name} lockdep", f"debug_locks={debug_locks}: lockdep turned itself off")
+            caught.add("lockdep")
+
+    print("\n".join(out))
+    print(f"RESULT {passed} {failed} caught={','.join(sorted(caught)) or '-'}")
+    return 0 if failed == 0 else 1
+
+
+def main():
+    args = sys.argv[1:]
+    name = None
+    if "--name" in args:
+        i = args.index("--name")
+        name = args[i + 1]
+        del args[i:i + 2]
+    if len(args) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return judge(args[0], args[1], name or args[1])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
