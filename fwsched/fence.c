@@ -23,6 +23,15 @@ enum {
 
 #define FWSCHED_NAME_MAX 64
 
+/*
+ * All inline fence locks share one lockdep class by default, so signalling
+ * a queue's finished fence from the callback of the hardware fence (the
+ * fast path) would look like recursive locking.  fwsched fences get classes
+ * of their own: one for fences drivers issue themselves (they may be the
+ * hardware fences) and one for queues' finished fences.
+ */
+static struct lock_class_key fwsched_fence_lock_key;
+
 static const char *fwsched_fence_get_driver_name(struct dma_fence *f)
 {
 	/* Called only while @f is unsignalled or under rcu_read_lock(). */
@@ -205,6 +214,26 @@ void fwsched_timeline_destroy(struct fwsched_timeline *tl)
 }
 EXPORT_SYMBOL_GPL(fwsched_timeline_destroy);
 
+/*
+ * An unarmed fence followed by @extra zeroed bytes in the same allocation:
+ * a queue keeps its job's dependency slots there, so that a job costs one
+ * allocation.  The extra bytes go when the fence is freed.
+ */
+struct fwsched_fence *fwsched_fence_alloc_extra(size_t extra, gfp_t gfp)
+{
+	struct fwsched_fence *f;
+
+	/* The core frees the fence with kfree_rcu() on &dma_fence.rcu. */
+	BUILD_BUG_ON(offsetof(struct fwsched_fence, base) != 0);
+
+	f = kzalloc(size_add(sizeof(*f), extra), gfp);
+	if (f) {
+		INIT_LIST_HEAD(&f->link);
+		f->state = FWSCHED_FENCE_UNARMED;
+	}
+	return f;
+}
+
 /**
  * fwsched_fence_alloc() - allocate an unarmed fence
  * @gfp: allocation flags
@@ -218,17 +247,7 @@ EXPORT_SYMBOL_GPL(fwsched_timeline_destroy);
  */
 struct fwsched_fence *fwsched_fence_alloc(gfp_t gfp)
 {
-	struct fwsched_fence *f;
-
-	/* The core frees the fence with kfree_rcu() on &dma_fence.rcu. */
-	BUILD_BUG_ON(offsetof(struct fwsched_fence, base) != 0);
-
-	f = kzalloc(sizeof(*f), gfp);
-	if (f) {
-		INIT_LIST_HEAD(&f->link);
-		f->state = FWSCHED_FENCE_UNARMED;
-	}
-	return f;
+	return fwsched_fence_alloc_extra(0, gfp);
 }
 EXPORT_SYMBOL_GPL(fwsched_fence_alloc);
 
@@ -251,6 +270,28 @@ void fwsched_fence_free(struct fwsched_fence *fence)
 }
 EXPORT_SYMBOL_GPL(fwsched_fence_free);
 
+/* fwsched_fence_arm(), with the lockdep class of the fence's lock. */
+void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *tl,
+			 struct lock_class_key *key)
+{
+	unsigned long flags;
+
+	if (WARN_ON(fence->state != FWSCHED_FENCE_UNARMED))
+		return;
+
+	spin_lock_irqsave(&tl->lock, flags);
+	WARN_ON(tl->dead);
+	dma_fence_init(&fence->base, &fwsched_fence_ops, NULL, tl->context,
+		       tl->next_seqno++);
+	lockdep_set_class(&fence->base.inline_lock, key);
+	fence->tl = tl;
+	fence->state = FWSCHED_FENCE_PENDING;
+	kref_get(&tl->ref);
+	dma_fence_get(&fence->base);		/* for @tl->pending */
+	list_add_tail(&fence->link, &tl->pending);
+	spin_unlock_irqrestore(&tl->lock, flags);
+}
+
 /**
  * fwsched_fence_arm() - give a fence its seqno on a timeline
  * @fence: an unarmed fence from fwsched_fence_alloc()
@@ -265,21 +306,7 @@ EXPORT_SYMBOL_GPL(fwsched_fence_free);
  */
 void fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *tl)
 {
-	unsigned long flags;
-
-	if (WARN_ON(fence->state != FWSCHED_FENCE_UNARMED))
-		return;
-
-	spin_lock_irqsave(&tl->lock, flags);
-	WARN_ON(tl->dead);
-	dma_fence_init(&fence->base, &fwsched_fence_ops, NULL, tl->context,
-		       tl->next_seqno++);
-	fence->tl = tl;
-	fence->state = FWSCHED_FENCE_PENDING;
-	kref_get(&tl->ref);
-	dma_fence_get(&fence->base);		/* for @tl->pending */
-	list_add_tail(&fence->link, &tl->pending);
-	spin_unlock_irqrestore(&tl->lock, flags);
+	__fwsched_fence_arm(fence, tl, &fwsched_fence_lock_key);
 }
 EXPORT_SYMBOL_GPL(fwsched_fence_arm);
 

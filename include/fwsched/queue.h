@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fwsched queues and jobs: one queue per firmware ring.
+ *
+ * Copyright (C) 2026 The fwsched authors
+ */
+#ifndef _FWSCHED_QUEUE_H_
+#define _FWSCHED_QUEUE_H_
+
+#include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include <fwsched/fence.h>
+
+/**
+ * DOC: fwsched queues
+ *
+ * A &struct fwsched_queue is one firmware ring: the scheduler and the entity
+ * in one object.  A driver creates one per userspace queue.  It submits
+ * &struct fwsched_job objects to it; fwsched waits for each job's
+ * dependencies, keeps the ring within its credit limit, calls the driver's
+ * &fwsched_queue_ops.run_job in submission order, and signals the job's
+ * finished fence when the hardware fence that run_job returned signals.
+ *
+ * A queue is an in-order ring: job N+1 is handed to the firmware only after
+ * job N, and the firmware executes them in that order.  A dependency on an
+ * earlier job of the same queue is therefore implied and is dropped.
+ *
+ * Job lifecycle::
+ *
+ *   fwsched_job_init()            allocates everything the job will need
+ *   fwsched_job_add_dependency()  any number of times, up to max_deps
+ *   fwsched_job_arm()             optional: the finished fence gets its seqno
+ *   fwsched_job_push()            cannot fail for lack of memory
+ *     ... dependencies signalled, credits free ...
+ *   ops->run_job()                returns the hardware fence
+ *     ... hardware fence signals ...
+ *   finished fence signalled      with the hardware fence's error
+ *   ops->free_job()               on the queue's workqueue
+ *
+ * A job that will never run (its queue is destroyed, or one of its
+ * dependencies failed) goes through &fwsched_queue_ops.cancel_job instead of
+ * run_job; its finished fence carries the error.
+ *
+ * Waiting: every wait of a queue is a wait on a dma_fence.  A job waits for
+ * its dependencies through fence callbacks; a queue whose ring is full waits
+ * for the hardware fences of the jobs in flight, whose callbacks kick the
+ * queue's work item.  Nothing polls and no wakeup can be lost: every event
+ * that can make a job runnable (push, dependency signalled, hardware fence
+ * signalled, start) queues the work item after publishing its state, and
+ * one run of the work item runs every job that is ready.
+ *
+ * Workqueues: a queue owns no thread.  Its work item runs on the workqueue
+ * the driver passes in, or on fwsched's own (WQ_MEM_RECLAIM).  Many queues
+ * may share one workqueue.
+ */
+
+/**
+ * enum fwsched_priority - priority of a queue
+ * @FWSCHED_PRIO_LOW: background work
+ * @FWSCHED_PRIO_NORMAL: the default
+ * @FWSCHED_PRIO_HIGH: interactive work
+ * @FWSCHED_PRIO_REALTIME: compositors and other deadline-bound work
+ * @FWSCHED_PRIO_COUNT: number of levels
+ */
+enum fwsched_priority {
+	FWSCHED_PRIO_LOW,
+	FWSCHED_PRIO_NORMAL,
+	FWSCHED_PRIO_HIGH,
+	FWSCHED_PRIO_REALTIME,
+	FWSCHED_PRIO_COUNT,
+};
+
+/**
+ * enum fwsched_queue_state - where a queue is in its life
+ * @FWSCHED_QUEUE_RUNNING: jobs run as they become ready
+ * @FWSCHED_QUEUE_STOPPED: fwsched_queue_stop(): nothing new runs; pushes are
+ *	queued; jobs in flight still complete
+ * @FWSCHED_QUEUE_DEAD: fwsched_queue_destroy() began: pushes are refused
+ */
+enum fwsched_queue_state {
+	FWSCHED_QUEUE_RUNNING,
+	FWSCHED_QUEUE_STOPPED,
+	FWSCHED_QUEUE_DEAD,
+};
+
+struct fwsched_job;
+struct fwsched_queue;
+
+/**
+ * struct fwsched_queue_ops - what a driver provides
+ *
+ * Every callback is called from process context, without any fwsched lock
+ * held, on the queue's workqueue (or, for destroy, from the destroying
+ * task).  run_job, free_job and cancel_job are on the fence-signalling path:
+ * they must not allocate memory other than GFP_NOWAIT/GFP_ATOMIC, must not
+ * take a lock that is held while allocating with GFP_KERNEL, and must not
+ * wait for anything that reclaim may wait for.  fwsched calls them inside
+ * dma_fence_begin_signalling(), so lockdep reports a violation.
+ */
+struct fwsched_queue_ops {
+	/**
+	 * @run_job: hand @job to the firmware.  Return the hardware fence
+	 * (fwsched takes over the reference and drops it as soon as it
+	 * signals), NULL if the job completed already, or an ERR_PTR: the
+	 * job's finished fence then signals with that error.  Called in
+	 * submission order, one at a time per queue.  Required.
+	 */
+	struct dma_fence *(*run_job)(struct fwsched_job *job);
+
+	/**
+	 * @free_job: release the driver's job.  fwsched has already dropped
+	 * every reference it held (dependencies, hardware and finished
+	 * fence); only the driver's own memory remains.  Required.
+	 */
+	void (*free_job)(struct fwsched_job *job);
+
+	/**
+	 * @cancel_job: @job will never run; @error (-ECANCELED when the
+	 * queue is destroyed, or the error of a failed dependency) is what
+	 * its finished fence will carry.  Undo what was prepared for the
+	 * firmware.  free_job follows.  Optional.
+	 */
+	void (*cancel_job)(struct fwsched_job *job, int error);
+
+	/**
+	 * @cancel_inflight: called once by fwsched_queue_destroy() when jobs
+	 * are still on the hardware.  If provided, the driver makes their
+	 * hardware fences signal soon (e.g. by resetting the ring, with
+	 * -ECANCELED); if not, destroy waits for the firmware to finish
+	 * them.  Optional.
+	 */
+	void (*cancel_inflight)(struct fwsched_queue *queue);
+};
+
+/**
+ * struct fwsched_queue_args - how to create a queue
+ * @ops: the driver's callbacks; must outlive the queue
+ * @name: timeline name of the finished fences; copied
+ * @driver_name: driver name of the finished fences; copied
+ * @wq: workqueue for the queue's work item, or NULL for fwsched's own.  A
+ *	driver's workqueue must be WQ_MEM_RECLAIM and outlive the queue.
+ * @credit_limit: ring size in credits; at least 1
+ * @priority: initial &enum fwsched_priority
+ * @priv: driver data, returned by fwsched_queue_priv()
+ */
+struct fwsched_queue_args {
+	const struct fwsched_queue_ops *ops;
+	const char *name;
+	const char *driver_name;
+	struct workqueue_struct *wq;
+	u32 credit_limit;
+	enum fwsched_priority priority;
+	void *priv;
+};
+
+/**
+ * struct fwsched_queue - one firmware ring
+ *
+ * Lifetime: created by fwsched_queue_create() with one reference for the
+ * creator.  fwsched_queue_destroy() tears it down (every job is finished or
+ * cancelled and freed, no callback runs afterwards) and drops that
+ * reference; fwsched_queue_get()/fwsched_queue_put() let others keep the
+ * memory (not the queue's function) alive.  Jobs do not hold references:
+ * the queue outlives its jobs because destroy drains them.  Finished fences
+ * hold references on @timeline only, never on the queue.
+ *
+ * Locking: @lock protects @state, @pending, @inflight, @credits and
+ * @next_run.  It is never taken from a fence callback, so it needs no
+ * irqsave.  @done is a lock-free list filled by hardware-fence callbacks
+ * (any context) and emptied by the work item.  Only the work item calls
+ * run_job, so the head of @pending is the work item's to examine without
+ * @lock while @state is not DEAD.
+ *
+ * All fields are private to fwsched; use the accessors.
+ */
+struct fwsched_queue {
+	/** @ref: see Lifetime. */
+	struct kref ref;
+	/** @ops: constant. */
+	const struct fwsched_queue_ops *ops;
+	/** @timeline: issues the finished fences; constant. */
+	struct fwsched_timeline *timeline;
+	/** @wq: constant. */
+	struct workqueue_struct *wq;
+	/** @work: runs ready jobs and frees finished ones. */
+	struct work_struct work;
+	/** @destroy_work: fwsched_queue_destroy_async(). */
+	struct work_struct destroy_work;
+	/** @priv: constant. */
+	void *priv;
+
+	/** @lock: see Locking. */
+	spinlock_t lock;
+	/** @state: &enum fwsched_queue_state; @lock. */
+	enum fwsched_queue_state state;
+	/** @pending: pushed jobs not yet run, in seqno order; @lock. */
+	struct list_head pending;
+	/** @inflight: jobs given to run_job, in order; @lock. */
+	struct list_head inflight;
+	/** @credit_limit: constant. */
+	u32 credit_limit;
+	/** @credits: credits of the jobs in @inflight; @lock. */
+	u32 credits;
+	/** @next_run: seqno of the next job to run; @lock. */
+	u64 next_run;
+	/** @priority: &enum fwsched_priority; @lock. */
+	enum fwsched_priority priority;
+
+	/** @done: jobs whose hardware fence signalled; lock-free. */
+	struct llist_head done;
+	/**
+	 * @callbacks: hardware-fence callbacks installed and not yet
+	 * finished.  Destroy waits for zero, so that no callback still
+	 * touches the queue when it is gone.
+	 */
+	atomic_t callbacks;
+};
+
+/**
+ * struct fwsched_job - a unit of work for one queue
+ *
+ * Embed it in the driver's job.  Lifetime: from fwsched_job_init() until
+ * &fwsched_queue_ops.free_job (or fwsched_job_cleanup() if never pushed).
+ * Fields are private to fwsched: the queue's work item owns them once the
+ * job is pushed, except @link, which is the queue's @lock's.
+ */
+struct fwsched_job {
+	/** @queue: constant. */
+	struct fwsched_queue *queue;
+	/** @finished: the job's fence; the job holds one reference. */
+	struct fwsched_fence *finished;
+	/** @deps: room for @max_deps fences, in @finished's allocation. */
+	struct dma_fence **deps;
+	/** @link: in &fwsched_queue.pending or .inflight; queue lock. */
+	struct list_head link;
+	/** @done_node: in &fwsched_queue.done. */
+	struct llist_node done_node;
+	/** @cb: waits for a dependency, then for the hardware fence. */
+	struct dma_fence_cb cb;
+	/** @hw_fence: what run_job returned, until it signals. */
+	struct dma_fence *hw_fence;
+	/** @credits: constant. */
+	u32 credits;
+	/** @max_deps: constant. */
+	u16 max_deps;
+	/** @num_deps: dependencies added. */
+	u16 num_deps;
+	/** @next_dep: first dependency not yet known to be signalled. */
+	u16 next_dep;
+	/** @dep_armed: @cb is installed on deps[@next_dep]. */
+	bool dep_armed;
+	/** @state: FWSCHED_JOB_*, private. */
+	u8 state;
+	/** @error: first error seen: a failed dependency or the hardware. */
+	int error;
+};
+
+struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args);
+void fwsched_queue_destroy(struct fwsched_queue *queue);
+void fwsched_queue_destroy_async(struct fwsched_queue *queue);
+void fwsched_queue_destroy_flush(void);
+void fwsched_queue_stop(struct fwsched_queue *queue);
+void fwsched_queue_start(struct fwsched_queue *queue);
+struct fwsched_queue *fwsched_queue_get(struct fwsched_queue *queue);
+void fwsched_queue_put(struct fwsched_queue *queue);
+
+/**
+ * fwsched_queue_priv() - the driver data given at creation
+ * @queue: the queue
+ *
+ * Return: &fwsched_queue_args.priv.
+ */
+static inline void *fwsched_queue_priv(const struct fwsched_queue *queue)
+{
+	return queue->priv;
+}
+
+/**
+ * fwsched_queue_context() - the dma_fence context of a queue's finished fences
+ * @queue: the queue
+ *
+ * Return: the context; a fence with it is a finished fence of @queue.
+ */
+static inline u64 fwsched_queue_context(const struct fwsched_queue *queue)
+{
+	return fwsched_timeline_context(queue->timeline);
+}
+
+int fwsched_job_init(struct fwsched_job *job, struct fwsched_queue *queue,
+		     u32 credits, unsigned int max_deps);
+void fwsched_job_cleanup(struct fwsched_job *job);
+int fwsched_job_add_dependency(struct fwsched_job *job, struct dma_fence *fence);
+int fwsched_job_add_resv_dependencies(struct fwsched_job *job,
+				      struct dma_resv *resv,
+				      enum dma_resv_usage usage);
+void fwsched_job_arm(struct fwsched_job *job);
+int fwsched_job_push(struct fwsched_job *job);
+
+/**
+ * fwsched_job_finished() - the job's finished fence
+ * @job: an armed or pushed job, or one in a callback
+ *
+ * Borrowed: take a reference with dma_fence_get() to keep it.  Before
+ * fwsched_job_arm() or fwsched_job_push() the fence is not initialised yet:
+ * that is a driver bug, and warns.
+ *
+ * Return: the finished fence.
+ */
+static inline struct dma_fence *fwsched_job_finished(struct fwsched_job *job)
+{
+	WARN_ON_ONCE(!dma_fence_was_initialized(&job->finished->base));
+	return &job->finished->base;
+}
+
+#endif /* _FWSCHED_QUEUE_H_ */
