@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A mock firmware GPU for fwsched's tests.
+ *
+ * Copyright (C) 2026 The fwsched authors
+ */
+
+#include <linux/slab.h>
+
+#include "mock_fw.h"
+
+#define MOCK_WAIT_MS 10000
+
+static struct mock_job *to_mock_job(struct fwsched_job *job)
+{
+	return container_of(job, struct mock_job, base);
+}
+
+/* Complete the oldest job on the ring.  Ring lock held. */
+static struct mock_job *mock_ring_pop(struct mock_ring *ring)
+{
+	struct mock_job *mj;
+
+	lockdep_assert_held(&ring->lock);
+	mj = list_first_entry_or_null(&ring->submitted, struct mock_job, link);
+	if (mj) {
+		list_del_init(&mj->link);
+		ring->credits_used -= mj->base.credits;
+		atomic_dec(&ring->on_hw);
+	}
+	return mj;
+}
+
+static void mock_job_complete(struct mock_ring *ring, struct mock_job *mj, int error)
+{
+	fwsched_fence_signal(mj->hw, error ?: mj->hw_error);
+	atomic_inc(&ring->completed);
+	wake_up_all(&ring->wait);
+}
+
+static enum hrtimer_restart mock_ring_timer(struct hrtimer *t)
+{
+	struct mock_ring *ring = container_of(t, struct mock_ring, timer);
+	struct mock_job *mj, *next;
+	unsigned long flags;
+	u32 next_us = 0;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	mj = mock_ring_pop(ring);
+	next = list_first_entry_or_null(&ring->submitted, struct mock_job, link);
+	if (next)
+		next_us = next->duration_us ?: 1;
+	spin_unlock_irqrestore(&ring->lock, flags);
+
+	if (mj)
+		mock_job_complete(ring, mj, 0);
+	if (!next_us)
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(t, us_to_ktime(next_us));
+	return HRTIMER_RESTART;
+}
+
+static struct dma_fence *mock_run_job(struct fwsched_job *job)
+{
+	struct mock_job *mj = to_mock_job(job);
+	struct mock_ring *ring = mj->ring;
+	struct dma_fence *hw = NULL;
+	unsigned long flags;
+	bool start_timer = false;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	if (job->finished->base.seqno <= ring->last_seqno)
+		atomic_inc(&ring->order_violations);
+	ring->last_seqno = job->finished->base.seqno;
+	if (ring->credits_used + job->credits > ring->credit_limit)
+		atomic_inc(&ring->credit_violations);
+
+	if (mj->run_error) {
+		spin_unlock_irqrestore(&ring->lock, flags);
+		atomic_inc(&ring->ran);
+		wake_up_all(&ring->wait);
+		return ERR_PTR(mj->run_error);
+	}
+
+	if (ring->mode != MOCK_NULL) {
+		fwsched_fence_arm(mj->hw, ring->hw_tl);
+		hw = dma_fence_get(&mj->hw->base);
+		if (ring->mode != MOCK_SIGNALLED) {
+			ring->credits_used += job->credits;
+			start_timer = list_empty(&ring->submitted);
+			list_add_tail(&mj->link, &ring->submitted);
+			atomic_inc(&ring->on_hw);
+		}
+	}
+	spin_unlock_irqrestore(&ring->lock, flags);
+
+	if (ring->mode == MOCK_SIGNALLED)
+		mock_job_complete(ring, mj, 0);
+	else if (ring->mode == MOCK_TIMER && start_timer)
+		hrtimer_start(&ring->timer, us_to_ktime(mj->duration_us ?: 1),
+			      HRTIMER_MODE_REL_HARD);
+	else if (ring->mode == MOCK_NULL)
+		atomic_inc(&ring->completed);
+
+	atomic_inc(&ring->ran);
+	wake_up_all(&ring->wait);
+	return hw;
+}
+
+static void mock_free_job(struct fwsched_job *job)
+{
+	struct mock_job *mj = to_mock_job(job);
+	struct mock_ring *ring = mj->ring;
+
+	fwsched_fence_free(mj->hw);
+	kfree(mj);
+	atomic_inc(&ring->freed);
+	wake_up_all(&ring->wait);
+}
+
+static void mock_cancel_job(struct fwsched_job *job, int error)
+{
+	struct mock_ring *ring = to_mock_job(job)->ring;
+
+	WRITE_ONCE(ring->last_cancel_error, error);
+	atomic_inc(&ring->cancelled);
+}
+
+/* A ring reset: everything on the hardware completes with -ECANCELED. */
+static void mock_cancel_inflight(struct fwsched_queue *q)
+{
+	struct mock_ring *ring = fwsched_queue_priv(q);
+
+	if (ring->cancel_inflight)
+		mock_ring_advance(ring, UINT_MAX, -ECANCELED);
+}
+
+const struct fwsched_queue_ops mock_ops = {
+	.run_job = mock_run_job,
+	.free_job = mock_free_job,
+	.cancel_job = mock_cancel_job,
+	.cancel_inflight = mock_cancel_inflight,
+};
+
+/**
+ * mock_ring_new() - a ring and its queue
+ * @test: the test; failures to create abort it
+ * @credit_limit: the ring size
+ * @mode: how jobs complete
+ * @wq: the queue's workqueue, NULL for fwsched's
+ *
+ * Return: the ring.
+ */
+struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
+				enum mock_mode mode, struct workqueue_struct *wq)
+{
+	struct fwsched_queue_args args = {
+		.ops = &mock_ops,
+		.name = "mock-ring",
+		.driver_name = "fwsched-mock",
+		.wq = wq,
+		.credit_limit = credit_limit,
+		.priority = FWSCHED_PRIO_NORMAL,
+	};
+	struct mock_ring *ring = kunit_kzalloc(test, sizeof(*ring), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ring);
+	ring->test = test;
+	ring->mode = mode;
+	ring->credit_limit = credit_limit;
+	spin_lock_init(&ring->lock);
+	INIT_LIST_HEAD(&ring->submitted);
+	init_waitqueue_head(&ring->wait);
+	hrtimer_setup(&ring->timer, mock_ring_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_HARD);
+
+	ring->hw_tl = fwsched_timeline_create("fwsched-mock-fw", "mock-hw");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ring->hw_tl));
+	args.priv = ring;
+	ring->q = fwsched_queue_create(&args);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(ring->q), "queue_create: %ld",
+			       PTR_ERR(ring->q));
+	return ring;
+}
+
+/**
+ * mock_ring_destroy() - destroy the queue, then the "hardware"
+ * @ring: the ring
+ *
+ * Destroy waits for jobs in flight: in MOCK_MANUAL mode without
+ * cancel_inflight, complete them first.
+ */
+void mock_ring_destroy(struct mock_ring *ring)
+{
+	fwsched_queue_destroy(ring->q);
+	hrtimer_cancel(&ring->timer);
+	fwsched_timeline_destroy(ring->hw_tl);
+}
+
+/**
+ * mock_job_new() - a job for @ring
+ * @ring: the ring
+ * @credits: its credits
+ * @max_deps: room for dependencies
+ *
+ * Return: the job, initialised; the test aborts on failure.
+ */
+struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
+			      unsigned int max_deps)
+{
+	struct kunit *test = ring->test;
+	struct mock_job *mj = kzalloc(sizeof(*mj), GFP_KERNEL);
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, mj);
+	mj->ring = ring;
+	INIT_LIST_HEAD(&mj->link);
+	mj->hw = fwsched_fence_alloc(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mj->hw);
+	ret = fwsched_job_init(&mj->base, ring->q, credits, max_deps);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "fwsched_job_init failed");
+	return mj;
+}
+
+/**
+ * mock_ring_advance() - the "hardware" completes jobs
+ * @ring: the ring
+ * @n: how many, oldest first
+ * @error: 0, or the error they complete with (overrides hw_error)
+ *
+ * Return: how many completed.
+ */
+unsigned int mock_ring_advance(struct mock_ring *ring, unsigned int n, int error)
+{
+	unsigned int done = 0;
+	struct mock_job *mj;
+	unsigned long flags;
+
+	while (done < n) {
+		spin_lock_irqsave(&ring->lock, flags);
+		mj = mock_ring_pop(ring);
+		spin_unlock_irqrestore(&ring->lock, flags);
+		if (!mj)
+			break;
+		mock_job_complete(ring, mj, error);
+		done++;
+	}
+	return done;
+}
+
+/**
+ * mock_ring_complete() - complete @n jobs, waiting (bounded) for each to be
+ * on the hardware first
+ * @ring: the ring
+ * @n: how many
+ * @error: as for mock_ring_advance()
+ *
+ * Return: how many completed; fewer if a job never reached the hardware.
+ */
+unsigned int mock_ring_complete(struct mock_ring *ring, unsigned int n, int error)
+{
+	unsigned int done = 0;
+
+	while (done < n) {
+		if (!wait_event_timeout(ring->wait, atomic_read(&ring->on_hw) > 0,
+					msecs_to_jiffies(MOCK_WAIT_MS)))
+			break;
+		done += mock_ring_advance(ring, 1, error);
+	}
+	return done;
+}
+
+/**
+ * mock_ring_wait_ran() - wait, bounded, until run_job was called @n times
+ * @ring: the ring
+ * @n: the count
+ *
+ * Return: true if it was.
+ */
+bool mock_ring_wait_ran(struct mock_ring *ring, int n)
+{
+	return wait_event_timeout(ring->wait, atomic_read(&ring->ran) >= n,
+				  msecs_to_jiffies(MOCK_WAIT_MS)) > 0;
+}

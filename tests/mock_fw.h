@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A mock firmware GPU for fwsched's tests: rings whose hardware fences are
+ * completed by the test (mock_ring_advance()), at once, or by an hrtimer in
+ * interrupt context after each job's duration.  run_job checks the credit
+ * limit and the run order, so every test checks them too.
+ *
+ * Copyright (C) 2026 The fwsched authors
+ */
+#ifndef _FWSCHED_MOCK_FW_H_
+#define _FWSCHED_MOCK_FW_H_
+
+#include <kunit/test.h>
+#include <linux/hrtimer.h>
+#include <linux/wait.h>
+
+#include <fwsched/queue.h>
+
+enum mock_mode {
+	MOCK_MANUAL,	/* the test completes jobs with mock_ring_advance() */
+	MOCK_NULL,	/* run_job returns NULL: done at once */
+	MOCK_SIGNALLED,	/* run_job returns an already signalled fence */
+	MOCK_TIMER,	/* an hrtimer completes each job after its duration */
+};
+
+/**
+ * struct mock_ring - one firmware ring and its fwsched queue
+ *
+ * @lock protects @submitted and @credits_used; it is taken from the
+ * hrtimer, so irqsave.  The counters are atomics read by the tests.
+ */
+struct mock_ring {
+	struct kunit *test;
+	struct fwsched_queue *q;
+	struct fwsched_timeline *hw_tl;
+	enum mock_mode mode;
+	bool cancel_inflight;		/* provide ops->cancel_inflight */
+
+	spinlock_t lock;
+	struct list_head submitted;	/* running on the "hardware" */
+	u32 credits_used;
+	u32 credit_limit;
+	u64 last_seqno;			/* finished seqno of the last run */
+	struct hrtimer timer;
+
+	atomic_t ran, completed, freed, cancelled, on_hw;
+	atomic_t credit_violations, order_violations;
+	int last_cancel_error;
+	wait_queue_head_t wait;
+};
+
+/**
+ * struct mock_job - a driver job as a mock driver would have it
+ */
+struct mock_job {
+	struct fwsched_job base;
+	struct mock_ring *ring;
+	struct fwsched_fence *hw;	/* preallocated: run_job allocates nothing */
+	struct list_head link;		/* &mock_ring.submitted */
+	u32 duration_us;
+	int hw_error;			/* the hardware fence signals with it */
+	int run_error;			/* run_job returns ERR_PTR(run_error) */
+};
+
+extern const struct fwsched_queue_ops mock_ops;
+
+struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
+				enum mock_mode mode, struct workqueue_struct *wq);
+void mock_ring_destroy(struct mock_ring *ring);
+struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
+			      unsigned int max_deps);
+unsigned int mock_ring_advance(struct mock_ring *ring, unsigned int n, int error);
+unsigned int mock_ring_complete(struct mock_ring *ring, unsigned int n, int error);
+bool mock_ring_wait_ran(struct mock_ring *ring, int n);
+
+/* Wait for a fence with a bound; true if it signalled. */
+static inline bool mock_wait(struct dma_fence *f, unsigned int ms)
+{
+	return dma_fence_wait_timeout(f, false, msecs_to_jiffies(ms)) > 0;
+}
+
+#endif /* _FWSCHED_MOCK_FW_H_ */

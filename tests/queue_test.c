@@ -1,0 +1,928 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for fwsched queues, on the mock firmware of mock_fw.c.
+ *
+ * The first cases port drm_sched's own KUnit scenarios
+ * (drivers/gpu/drm/scheduler/tests/tests_basic.c: basic, concurrent, cancel,
+ * credits) so that the two schedulers can be compared case by case.  Where
+ * drm_sched's tests wait for a while to see that something did *not*
+ * happen, these flush the queue's workqueue instead and then look.
+ *
+ * Copyright (C) 2026 The fwsched authors
+ */
+
+#include <kunit/test.h>
+#include <linux/dma-fence-array.h>
+#include <linux/dma-fence-chain.h>
+#include <linux/dma-resv.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "mock_fw.h"
+
+#define WAIT_MS 10000
+
+struct queue_test_ctx {
+	struct workqueue_struct *wq;
+};
+
+static int queue_test_init(struct kunit *test)
+{
+	struct queue_test_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+
+	if (!ctx)
+		return -ENOMEM;
+	ctx->wq = alloc_workqueue("fwsched-test", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	if (!ctx->wq)
+		return -ENOMEM;
+	test->priv = ctx;
+	return 0;
+}
+
+static void queue_test_exit(struct kunit *test)
+{
+	struct queue_test_ctx *ctx = test->priv;
+
+	destroy_workqueue(ctx->wq);
+}
+
+static struct workqueue_struct *test_wq(struct kunit *test)
+{
+	return ((struct queue_test_ctx *)test->priv)->wq;
+}
+
+/* Push @mj and return a reference to its finished fence. */
+static struct dma_fence *push(struct kunit *test, struct mock_job *mj)
+{
+	struct dma_fence *f;
+
+	fwsched_job_arm(&mj->base);
+	f = dma_fence_get(fwsched_job_finished(&mj->base));
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj->base), 0);
+	return f;
+}
+
+static void expect_clean(struct kunit *test, struct mock_ring *ring)
+{
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->credit_violations), 0,
+			    "run_job called beyond the credit limit");
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->order_violations), 0,
+			    "run_job called out of submission order");
+}
+
+/* ---- ported from drm_sched tests_basic.c ---------------------------------- */
+
+/* drm_sched_basic_submit */
+static void queue_basic_submit(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 16, MOCK_MANUAL, test_wq(test));
+	struct dma_fence *f = push(test, mock_job_new(ring, 1, 0));
+
+	KUNIT_ASSERT_TRUE_MSG(test, mock_ring_wait_ran(ring, 1), "job never ran");
+	flush_workqueue(test_wq(test));
+	KUNIT_EXPECT_FALSE_MSG(test, dma_fence_is_signaled(f),
+			       "finished before the hardware completed it");
+	KUNIT_EXPECT_EQ(test, mock_ring_advance(ring, 1, 0), 1);
+	KUNIT_EXPECT_TRUE_MSG(test, mock_wait(f, WAIT_MS), "finished fence never signalled");
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(f), 1);
+
+	mock_ring_destroy(ring);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->freed), 1);
+	expect_clean(test, ring);
+	dma_fence_put(f);
+}
+
+struct basic_params {
+	const char *description;
+	unsigned int queue_depth;
+	unsigned int num_queues;
+	unsigned int job_us;
+	bool dep_chain;
+};
+
+static const struct basic_params basic_cases[] = {
+	{ "A queue of jobs in a single entity", 100, 1, 1000, false },
+	{ "A chain of dependent jobs across multiple entities", 100, 1, 1000, true },
+	{ "Multiple independent job queues", 100, 4, 1000, false },
+	{ "Multiple inter-dependent job queues", 100, 4, 1000, true },
+};
+
+static void basic_desc(const struct basic_params *p, char *desc)
+{
+	strscpy(desc, p->description, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(basic, basic_cases, basic_desc);
+
+/* drm_sched_basic_test */
+static void queue_basic_test(struct kunit *test)
+{
+	const struct basic_params *p = test->param_value;
+	struct mock_ring *ring[4];
+	struct dma_fence *prev = NULL, *f = NULL;
+	unsigned int i;
+
+	for (i = 0; i < p->num_queues; i++)
+		ring[i] = mock_ring_new(test, 16, MOCK_TIMER, NULL);
+
+	for (i = 0; i < p->queue_depth; i++) {
+		struct mock_job *mj = mock_job_new(ring[i % p->num_queues], 1, 1);
+
+		mj->duration_us = p->job_us;
+		if (p->dep_chain && prev)
+			KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base,
+									 dma_fence_get(prev)), 0);
+		f = push(test, mj);
+		dma_fence_put(prev);
+		prev = f;
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, mock_wait(f, WAIT_MS), "last job never finished");
+
+	for (i = 0; i < p->num_queues; i++) {
+		mock_ring_destroy(ring[i]);
+		expect_clean(test, ring[i]);
+	}
+	dma_fence_put(f);
+}
+
+/* drm_sched_basic_entity_cleanup: destroy with half the chain pending. */
+static void queue_basic_entity_cleanup(struct kunit *test)
+{
+	struct dma_fence *fences[100] = { }, *mid;
+	struct mock_ring *ring[4];
+	unsigned int i, freed = 0;
+
+	for (i = 0; i < ARRAY_SIZE(ring); i++)
+		ring[i] = mock_ring_new(test, 16, MOCK_TIMER, NULL);
+	for (i = 0; i < ARRAY_SIZE(fences); i++) {
+		struct mock_job *mj = mock_job_new(ring[i % 4], 1, 1);
+
+		mj->duration_us = 1000;
+		if (i)
+			fwsched_job_add_dependency(&mj->base, dma_fence_get(fences[i - 1]));
+		fences[i] = push(test, mj);
+	}
+	mid = fences[ARRAY_SIZE(fences) / 2];
+	KUNIT_ASSERT_TRUE_MSG(test, mock_wait(mid, WAIT_MS), "middle job never finished");
+
+	for (i = 0; i < ARRAY_SIZE(ring); i++) {
+		mock_ring_destroy(ring[i]);
+		freed += atomic_read(&ring[i]->freed);
+		expect_clean(test, ring[i]);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, freed, ARRAY_SIZE(fences), "jobs leaked");
+	for (i = 0; i < ARRAY_SIZE(fences); i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, dma_fence_is_signaled(fences[i]),
+				      "job %u left unsignalled by destroy", i);
+		dma_fence_put(fences[i]);
+	}
+}
+
+/* drm_sched_basic_cancel: destroy cancels a job in flight through the driver. */
+static void queue_basic_cancel(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 16, MOCK_MANUAL, NULL);
+	struct dma_fence *f;
+
+	ring->cancel_inflight = true;
+	f = push(test, mock_job_new(ring, 1, 0));
+	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
+	mock_ring_destroy(ring);
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f));
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(f), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->freed), 1);
+	dma_fence_put(f);
+}
+
+/* drm_sched_test_credits */
+static void queue_credits(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 1, MOCK_MANUAL, test_wq(test));
+	struct dma_fence *f0 = push(test, mock_job_new(ring, 1, 0));
+	struct dma_fence *f1 = push(test, mock_job_new(ring, 1, 0));
+
+	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
+	flush_workqueue(test_wq(test));
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->ran), 1,
+			    "second job ran with the ring full");
+	KUNIT_EXPECT_EQ(test, mock_ring_advance(ring, 1, 0), 1);
+	KUNIT_EXPECT_TRUE_MSG(test, mock_ring_wait_ran(ring, 2),
+			      "a completion did not release the ring");
+	KUNIT_EXPECT_EQ(test, mock_ring_advance(ring, 1, 0), 1);
+	KUNIT_EXPECT_TRUE(test, mock_wait(f1, WAIT_MS));
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f0));
+
+	mock_ring_destroy(ring);
+	expect_clean(test, ring);
+	dma_fence_put(f0);
+	dma_fence_put(f1);
+}
+
+struct parallel_ctx {
+	struct work_struct work;
+	struct completion *go;
+	struct mock_job **jobs;
+	unsigned int n;
+	int bad;
+};
+
+static void parallel_worker(struct work_struct *w)
+{
+	struct parallel_ctx *p = container_of(w, struct parallel_ctx, work);
+	unsigned int i;
+
+	wait_for_completion(p->go);
+	for (i = 0; i < p->n; i++)
+		if (fwsched_job_push(&p->jobs[i]->base))
+			p->bad++;
+}
+
+/*
+ * drm_sched_parallel_submit_test, both ways: 16 submitters on 16 queues, and
+ * (what firmware drivers need as well) 16 submitters on one queue.
+ */
+static void queue_parallel_submit(struct kunit *test)
+{
+	const unsigned int workers = 16, per = 8;
+	struct parallel_ctx *ctx = kunit_kcalloc(test, workers, sizeof(*ctx), GFP_KERNEL);
+	struct dma_fence **fences = kunit_kcalloc(test, workers * per, sizeof(*fences),
+						  GFP_KERNEL);
+	struct workqueue_struct *sub_wq = alloc_workqueue("fwsched-sub", WQ_UNBOUND, 0);
+	struct mock_ring *ring[17];
+	DECLARE_COMPLETION_ONSTACK(go);
+	unsigned int i, j, shared;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_NOT_NULL(test, fences);
+	KUNIT_ASSERT_NOT_NULL(test, sub_wq);
+	for (shared = 0; shared < 2; shared++) {
+		reinit_completion(&go);
+		for (i = 0; i < ARRAY_SIZE(ring); i++)
+			ring[i] = mock_ring_new(test, workers * per, MOCK_MANUAL, NULL);
+		for (i = 0; i < workers; i++) {
+			struct mock_ring *r = ring[shared ? 16 : i];
+
+			ctx[i].go = &go;
+			ctx[i].n = per;
+			ctx[i].bad = 0;
+			ctx[i].jobs = kunit_kcalloc(test, per, sizeof(void *), GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, ctx[i].jobs);
+			for (j = 0; j < per; j++)
+				ctx[i].jobs[j] = mock_job_new(r, 1, 0);
+			INIT_WORK(&ctx[i].work, parallel_worker);
+			queue_work(sub_wq, &ctx[i].work);
+		}
+		complete_all(&go);
+		flush_workqueue(sub_wq);
+		/* Pushed; nothing completes before mock_ring_advance(). */
+		for (i = 0; i < workers * per; i++)
+			fences[i] = dma_fence_get(fwsched_job_finished(&ctx[i / per].jobs[i % per]->base));
+
+		for (i = 0; i < ARRAY_SIZE(ring); i++) {
+			unsigned int want = shared ? (i == 16 ? workers * per : 0) :
+					    (i < 16 ? per : 0);
+
+			KUNIT_EXPECT_TRUE(test, mock_ring_wait_ran(ring[i], want));
+			KUNIT_EXPECT_EQ(test, mock_ring_advance(ring[i], UINT_MAX, 0), want);
+		}
+		for (i = 0; i < workers * per; i++) {
+			KUNIT_EXPECT_TRUE_MSG(test, mock_wait(fences[i], WAIT_MS),
+					      "job %u never finished", i);
+			dma_fence_put(fences[i]);
+		}
+		for (i = 0; i < workers; i++)
+			KUNIT_EXPECT_EQ(test, ctx[i].bad, 0);
+		for (i = 0; i < ARRAY_SIZE(ring); i++) {
+			mock_ring_destroy(ring[i]);
+			expect_clean(test, ring[i]);
+		}
+	}
+	destroy_workqueue(sub_wq);
+}
+
+/* ---- dependencies ---------------------------------------------------------- */
+
+/* A fence of nobody we know: its own ops, signalled by the test. */
+static const char *foreign_name(struct dma_fence *f)
+{
+	return "foreign";
+}
+
+static const struct dma_fence_ops foreign_ops = {
+	.get_driver_name = foreign_name,
+	.get_timeline_name = foreign_name,
+};
+
+static struct dma_fence *foreign_fence(struct kunit *test, u64 context, u64 seqno)
+{
+	struct dma_fence *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	dma_fence_init(f, &foreign_ops, NULL, context, seqno);
+	return f;
+}
+
+/* Nothing runs until the dependency signals, whatever it is. */
+static void queue_dep_kinds(struct kunit *test)
+{
+	enum { FOREIGN, ARRAY, CHAIN, RESV, CROSS, KINDS };
+	struct mock_ring *src = mock_ring_new(test, 16, MOCK_MANUAL, test_wq(test));
+	struct mock_ring *ring = mock_ring_new(test, 16, MOCK_NULL, test_wq(test));
+	int kind;
+
+	for (kind = 0; kind < KINDS; kind++) {
+		struct mock_job *mj = mock_job_new(ring, 1, 4);
+		struct dma_fence *base, *dep = NULL, *f, **arr;
+		struct dma_fence_array *array;
+		struct dma_fence_chain *chain;
+		struct dma_resv resv;
+		int ran = atomic_read(&ring->ran);
+
+		base = foreign_fence(test, dma_fence_context_alloc(1), 1);
+		switch (kind) {
+		case FOREIGN:
+			dep = dma_fence_get(base);
+			break;
+		case ARRAY:
+			arr = kmalloc_array(1, sizeof(*arr), GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, arr);
+			arr[0] = dma_fence_get(base);
+			array = dma_fence_array_create(1, arr, dma_fence_context_alloc(1), 1);
+			KUNIT_ASSERT_NOT_NULL(test, array);
+			dep = &array->base;
+			break;
+		case CHAIN:
+			chain = dma_fence_chain_alloc();
+			KUNIT_ASSERT_NOT_NULL(test, chain);
+			dma_fence_chain_init(chain, NULL, dma_fence_get(base), 1);
+			dep = &chain->base;
+			break;
+		case RESV:
+			dma_resv_init(&resv);
+			dma_resv_lock(&resv, NULL);
+			KUNIT_ASSERT_EQ(test, dma_resv_reserve_fences(&resv, 1), 0);
+			dma_resv_add_fence(&resv, base, DMA_RESV_USAGE_WRITE);
+			KUNIT_EXPECT_EQ(test, fwsched_job_add_resv_dependencies(&mj->base,
+						&resv, DMA_RESV_USAGE_READ), 0);
+			dma_resv_unlock(&resv);
+			break;
+		case CROSS: {
+			struct mock_job *sj = mock_job_new(src, 1, 0);
+
+			dma_fence_put(base);
+			base = push(test, sj);
+			KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(src, 1));
+			dep = dma_fence_get(base);
+			break;
+		}
+		}
+		if (dep)
+			KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dep), 0);
+		KUNIT_EXPECT_EQ(test, mj->base.num_deps, 1);
+		f = push(test, mj);
+
+		flush_workqueue(test_wq(test));
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->ran), ran,
+				    "kind %d: ran before its dependency signalled", kind);
+		if (kind == CROSS)
+			mock_ring_advance(src, 1, 0);
+		else
+			dma_fence_signal(base);
+		KUNIT_EXPECT_TRUE_MSG(test, mock_wait(f, WAIT_MS),
+				      "kind %d: never ran after its dependency", kind);
+		KUNIT_EXPECT_EQ(test, atomic_read(&ring->ran), ran + 1);
+		if (kind == RESV)
+			dma_resv_fini(&resv);
+		dma_fence_put(base);
+		dma_fence_put(f);
+	}
+	mock_ring_destroy(ring);
+	mock_ring_destroy(src);
+	expect_clean(test, ring);
+}
+
+/* Fan-in and fan-out across queues, then a chain through 8 queues. */
+static void queue_dep_fan(struct kunit *test)
+{
+	struct mock_ring *ring[8];
+	struct dma_fence *in[4], *out[4], *join, *prev = NULL, *last = NULL;
+	struct mock_job *mj;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ring); i++)
+		ring[i] = mock_ring_new(test, 4, MOCK_MANUAL, test_wq(test));
+
+	for (i = 0; i < 4; i++)
+		in[i] = push(test, mock_job_new(ring[i], 1, 0));
+	mj = mock_job_new(ring[4], 1, 4);
+	for (i = 0; i < 4; i++)
+		fwsched_job_add_dependency(&mj->base, dma_fence_get(in[i]));
+	join = push(test, mj);
+	for (i = 0; i < 4; i++) {
+		mj = mock_job_new(ring[5 + i % 3], 1, 1);
+		fwsched_job_add_dependency(&mj->base, dma_fence_get(join));
+		out[i] = push(test, mj);
+	}
+
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, mock_ring_complete(ring[i], 1, 0), 1);
+	KUNIT_EXPECT_TRUE(test, mock_wait(in[2], WAIT_MS));
+	flush_workqueue(test_wq(test));
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring[4]->ran), 0,
+			    "fan-in ran with one input pending");
+	KUNIT_EXPECT_EQ(test, mock_ring_complete(ring[3], 1, 0), 1);
+	KUNIT_EXPECT_EQ_MSG(test, mock_ring_complete(ring[4], 1, 0), 1,
+			    "fan-in never ran after its inputs");
+	/* Fan-out: ring 5 has two of the four, rings 6 and 7 one each. */
+	KUNIT_EXPECT_EQ(test, mock_ring_complete(ring[5], 2, 0), 2);
+	KUNIT_EXPECT_EQ(test, mock_ring_complete(ring[6], 1, 0), 1);
+	KUNIT_EXPECT_EQ(test, mock_ring_complete(ring[7], 1, 0), 1);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, mock_wait(out[i], WAIT_MS), "fan-out %u", i);
+
+	/* A chain hopping through all 8 queues, twice: one hop at a time. */
+	for (i = 0; i < 16; i++) {
+		mj = mock_job_new(ring[i % 8], 1, 1);
+		if (prev)
+			fwsched_job_add_dependency(&mj->base, prev);
+		prev = push(test, mj);
+		if (i == 15)
+			last = dma_fence_get(prev);
+	}
+	for (i = 0; i < 16; i++)
+		KUNIT_EXPECT_EQ_MSG(test, mock_ring_complete(ring[i % 8], 1, 0), 1,
+				    "hop %u never ran", i);
+	KUNIT_EXPECT_TRUE(test, mock_wait(last, WAIT_MS));
+
+	for (i = 0; i < ARRAY_SIZE(ring); i++) {
+		mock_ring_destroy(ring[i]);
+		expect_clean(test, ring[i]);
+	}
+	for (i = 0; i < 4; i++) {
+		dma_fence_put(in[i]);
+		dma_fence_put(out[i]);
+	}
+	dma_fence_put(join);
+	dma_fence_put(prev);
+	dma_fence_put(last);
+}
+
+static void queue_dep_dedup(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 4, MOCK_NULL, NULL);
+	struct mock_job *mj = mock_job_new(ring, 1, 2);
+	struct mock_job *own = mock_job_new(ring, 1, 0);
+	u64 ctx = dma_fence_context_alloc(1);
+	struct dma_fence *a1 = foreign_fence(test, ctx, 1);
+	struct dma_fence *a2 = foreign_fence(test, ctx, 2);
+	struct dma_fence *b = foreign_fence(test, dma_fence_context_alloc(1), 1);
+	struct dma_fence *c = foreign_fence(test, dma_fence_context_alloc(1), 1);
+	struct dma_fence *done = foreign_fence(test, dma_fence_context_alloc(1), 1);
+	struct dma_fence *f, *fown;
+
+	fown = push(test, own);
+	dma_fence_signal(done);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(a1)), 0);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(a2)), 0);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(a1)), 0);
+	KUNIT_EXPECT_EQ_MSG(test, mj->base.num_deps, 1, "same context kept twice");
+	KUNIT_EXPECT_PTR_EQ_MSG(test, mj->base.deps[0], a2, "not the later fence");
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(fown)), 0);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(done)), 0);
+	KUNIT_EXPECT_EQ_MSG(test, mj->base.num_deps, 1, "own queue or signalled fence kept");
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(b)), 0);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(c)), -ENOSPC);
+	fwsched_job_arm(&mj->base);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(c)), -EBUSY);
+	f = dma_fence_get(fwsched_job_finished(&mj->base));
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj->base), 0);
+
+	dma_fence_signal(a1);
+	dma_fence_signal(b);
+	dma_fence_signal(a2);
+	KUNIT_EXPECT_TRUE(test, mock_wait(f, WAIT_MS));
+	dma_fence_signal(c);
+
+	mock_ring_destroy(ring);
+	dma_fence_put(a1);
+	dma_fence_put(a2);
+	dma_fence_put(b);
+	dma_fence_put(c);
+	dma_fence_put(done);
+	dma_fence_put(f);
+	dma_fence_put(fown);
+}
+
+/* ---- errors and bad input -------------------------------------------------- */
+
+static void queue_errors(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 4, MOCK_MANUAL, test_wq(test));
+	struct mock_ring *other = mock_ring_new(test, 4, MOCK_NULL, test_wq(test));
+	struct mock_ring *third = mock_ring_new(test, 4, MOCK_NULL, test_wq(test));
+	struct mock_job *hw_fail = mock_job_new(ring, 1, 0);
+	struct mock_job *run_fail = mock_job_new(ring, 1, 0);
+	struct mock_job *dep1, *dep2;
+	struct dma_fence *f1, *f2, *f3, *f4;
+
+	hw_fail->hw_error = -EIO;
+	run_fail->run_error = -ENODEV;
+	f1 = push(test, hw_fail);
+	f2 = push(test, run_fail);
+	/* A dependent of the failed job, and a dependent of that one. */
+	dep1 = mock_job_new(other, 1, 1);
+	fwsched_job_add_dependency(&dep1->base, dma_fence_get(f1));
+	f3 = push(test, dep1);
+	dep2 = mock_job_new(third, 1, 1);
+	fwsched_job_add_dependency(&dep2->base, dma_fence_get(f3));
+	f4 = push(test, dep2);
+
+	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 2));
+	mock_ring_advance(ring, 1, 0);
+	KUNIT_EXPECT_TRUE(test, mock_wait(f4, WAIT_MS));
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(f1), -EIO);
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(f2), -ENODEV);
+	KUNIT_EXPECT_EQ_MSG(test, dma_fence_get_status(f3), -EIO,
+			    "dependency error did not propagate");
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(f4), -EIO);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&other->ran) + atomic_read(&third->ran), 0,
+			    "a job whose dependency failed was run");
+	KUNIT_EXPECT_EQ(test, atomic_read(&other->cancelled), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&third->cancelled), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(third->last_cancel_error), -EIO);
+
+	mock_ring_destroy(ring);
+	mock_ring_destroy(other);
+	mock_ring_destroy(third);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->freed), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&other->freed) + atomic_read(&third->freed), 2);
+	dma_fence_put(f1);
+	dma_fence_put(f2);
+	dma_fence_put(f3);
+	dma_fence_put(f4);
+}
+
+static void queue_bad_input(struct kunit *test)
+{
+	struct fwsched_queue_args args = {
+		.ops = &mock_ops, .name = "bad", .driver_name = "fwsched-test",
+		.credit_limit = 4,
+	};
+	struct fwsched_queue_ops no_run = { .free_job = mock_ops.free_job };
+	struct mock_ring *ring = mock_ring_new(test, 4, MOCK_NULL, NULL);
+	struct mock_job *mj, *late;
+	struct fwsched_job job;
+	struct dma_fence *f;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(fwsched_queue_create(NULL)), -EINVAL);
+	args.credit_limit = 0;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(fwsched_queue_create(&args)), -EINVAL);
+	args.credit_limit = 4;
+	args.priority = FWSCHED_PRIO_COUNT;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(fwsched_queue_create(&args)), -EINVAL);
+	args.priority = FWSCHED_PRIO_LOW;
+	args.ops = &no_run;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(fwsched_queue_create(&args)), -EINVAL);
+	args.ops = &mock_ops;
+	args.name = NULL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(fwsched_queue_create(&args)), -EINVAL);
+
+	KUNIT_EXPECT_EQ(test, fwsched_job_init(&job, ring->q, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fwsched_job_init(&job, ring->q, 5, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fwsched_job_init(&job, ring->q, 1, 1 << 20), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fwsched_job_init(&job, NULL, 1, 0), -EINVAL);
+
+	/* Pushed twice: the second push does nothing. */
+	mj = mock_job_new(ring, 1, 0);
+	fwsched_job_arm(&mj->base);
+	f = dma_fence_get(fwsched_job_finished(&mj->base));
+	fwsched_queue_stop(ring->q);
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj->base), 0);
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj->base), -EINVAL);
+	fwsched_queue_start(ring->q);
+	KUNIT_EXPECT_TRUE(test, mock_wait(f, WAIT_MS));
+	dma_fence_put(f);
+
+	/* A job initialised before destroy and pushed after it. */
+	late = mock_job_new(ring, 1, 0);
+	fwsched_job_arm(&late->base);
+	f = dma_fence_get(fwsched_job_finished(&late->base));
+	fwsched_queue_get(ring->q);
+	mock_ring_destroy(ring);
+	KUNIT_EXPECT_EQ(test, fwsched_job_init(&job, ring->q, 1, 0), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&late->base), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(f), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->freed), 2);
+	fwsched_queue_destroy(ring->q);		/* twice: harmless */
+	fwsched_queue_put(ring->q);
+	dma_fence_put(f);
+}
+
+/* A job armed and then abandoned does not hold up the queue's fences. */
+static void queue_cleanup_armed(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 4, MOCK_NULL, NULL);
+	struct mock_job *a = mock_job_new(ring, 1, 1);
+	struct mock_job *b = mock_job_new(ring, 1, 0);
+	struct dma_fence *fa, *fb;
+
+	fwsched_job_add_dependency(&a->base, foreign_fence(test, dma_fence_context_alloc(1), 1));
+	fwsched_job_arm(&a->base);
+	fa = dma_fence_get(fwsched_job_finished(&a->base));
+	fb = push(test, b);
+	KUNIT_EXPECT_TRUE(test, mock_ring_wait_ran(ring, 1));
+	KUNIT_EXPECT_FALSE_MSG(test, dma_fence_is_signaled(fb),
+			       "signalled before an earlier armed job");
+	fwsched_job_cleanup(&a->base);
+	fwsched_fence_free(a->hw);
+	kfree(a);
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(fa), -ECANCELED);
+	KUNIT_EXPECT_TRUE(test, mock_wait(fb, WAIT_MS));
+	mock_ring_destroy(ring);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/* ---- stop/start and teardown ----------------------------------------------- */
+
+static void queue_stop_start(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 4, MOCK_SIGNALLED, test_wq(test));
+	struct dma_fence *f[6];
+	unsigned int i;
+
+	f[0] = push(test, mock_job_new(ring, 1, 0));
+	KUNIT_EXPECT_TRUE(test, mock_wait(f[0], WAIT_MS));
+	fwsched_queue_stop(ring->q);
+	for (i = 1; i < ARRAY_SIZE(f); i++)
+		f[i] = push(test, mock_job_new(ring, 1, 0));
+	flush_workqueue(test_wq(test));
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->ran), 1, "a stopped queue ran a job");
+	fwsched_queue_start(ring->q);
+	KUNIT_EXPECT_TRUE(test, mock_wait(f[ARRAY_SIZE(f) - 1], WAIT_MS));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->ran), ARRAY_SIZE(f));
+	mock_ring_destroy(ring);
+	expect_clean(test, ring);
+	for (i = 0; i < ARRAY_SIZE(f); i++)
+		dma_fence_put(f[i]);
+}
+
+/*
+ * Destroy with jobs queued and in flight, 1000 times: queued ones are
+ * cancelled, in-flight ones are cancelled through the driver (even rounds)
+ * or waited for while an hrtimer completes them (odd rounds).
+ */
+static void queue_teardown_repeat(struct kunit *test)
+{
+	unsigned int round, i, bad = 0;
+
+	for (round = 0; round < 1000 && !bad; round++) {
+		bool cancel = !(round & 1);
+		struct mock_ring *ring = mock_ring_new(test, 4,
+						       cancel ? MOCK_MANUAL : MOCK_TIMER,
+						       NULL);
+		struct dma_fence *f[8];
+
+		ring->cancel_inflight = cancel;
+		for (i = 0; i < ARRAY_SIZE(f); i++) {
+			struct mock_job *mj = mock_job_new(ring, 1, 0);
+
+			mj->duration_us = 20;
+			f[i] = push(test, mj);
+		}
+		if (cancel && !mock_ring_wait_ran(ring, 4))
+			bad++;
+		mock_ring_destroy(ring);
+
+		if (atomic_read(&ring->freed) != ARRAY_SIZE(f))
+			bad++;
+		for (i = 0; i < ARRAY_SIZE(f); i++) {
+			if (!dma_fence_is_signaled(f[i]))
+				bad++;
+			if (cancel && dma_fence_get_status(f[i]) != -ECANCELED)
+				bad++;
+			dma_fence_put(f[i]);
+		}
+		if (atomic_read(&ring->credit_violations) ||
+		    atomic_read(&ring->order_violations))
+			bad++;
+		kunit_kfree(test, ring);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "teardown went wrong in round %u", round);
+}
+
+static void queue_destroy_async(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 4, MOCK_TIMER, NULL);
+	struct dma_fence *f[8];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		struct mock_job *mj = mock_job_new(ring, 1, 0);
+
+		mj->duration_us = 100;
+		f[i] = push(test, mj);
+	}
+	fwsched_queue_destroy_async(ring->q);
+	fwsched_queue_destroy_flush();
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->freed), ARRAY_SIZE(f));
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[i]));
+		dma_fence_put(f[i]);
+	}
+	hrtimer_cancel(&ring->timer);
+	fwsched_timeline_destroy(ring->hw_tl);
+}
+
+/* ---- stress on two CPUs ---------------------------------------------------- */
+
+static unsigned int stress_queues = 64;
+module_param(stress_queues, uint, 0444);
+MODULE_PARM_DESC(stress_queues, "queues in queue_stress");
+static unsigned int stress_jobs = 10000;
+module_param(stress_jobs, uint, 0444);
+MODULE_PARM_DESC(stress_jobs, "jobs per queue in queue_stress");
+static bool stress_timer = true;
+module_param(stress_timer, bool, 0444);
+MODULE_PARM_DESC(stress_timer, "complete half of the rings from an hrtimer");
+
+struct stress {
+	struct kunit *test;
+	struct mock_ring **ring;
+	struct dma_fence **last;	/* last finished fence per queue */
+	spinlock_t last_lock;
+	u64 *last_seqno;		/* per queue, checked in callbacks */
+	atomic_t signalled, twice, misordered, deps;
+	unsigned int per_worker;
+};
+
+struct stress_cb {
+	struct dma_fence_cb cb;
+	struct stress *s;
+	unsigned int q;
+	atomic_t fired;
+};
+
+static void stress_fence_cb(struct dma_fence *f, struct dma_fence_cb *cb)
+{
+	struct stress_cb *scb = container_of(cb, struct stress_cb, cb);
+	struct stress *s = scb->s;
+
+	if (atomic_inc_return(&scb->fired) != 1)
+		atomic_inc(&s->twice);
+	/* One drainer per timeline: these run one at a time per queue. */
+	if (f->seqno <= READ_ONCE(s->last_seqno[scb->q]))
+		atomic_inc(&s->misordered);
+	WRITE_ONCE(s->last_seqno[scb->q], f->seqno);
+	atomic_inc(&s->signalled);
+}
+
+struct stress_worker {
+	struct work_struct work;
+	struct stress *s;
+	struct stress_cb *cbs;
+	unsigned int first_q, nr_q;
+};
+
+static void stress_work(struct work_struct *w)
+{
+	struct stress_worker *sw = container_of(w, struct stress_worker, work);
+	struct stress *s = sw->s;
+	unsigned int i, total = stress_queues;
+
+	for (i = 0; i < s->per_worker; i++) {
+		unsigned int q = sw->first_q + i % sw->nr_q;
+		struct mock_ring *ring = s->ring[q];
+		struct mock_job *mj = kzalloc(sizeof(*mj), GFP_KERNEL);
+		struct stress_cb *scb = &sw->cbs[i];
+		struct dma_fence *f, *dep;
+		unsigned int d;
+
+		if (!mj)
+			break;
+		mj->ring = ring;
+		INIT_LIST_HEAD(&mj->link);
+		mj->hw = fwsched_fence_alloc(GFP_KERNEL);
+		mj->duration_us = get_random_u32_below(20);
+		if (!mj->hw || fwsched_job_init(&mj->base, ring->q, 1, 2)) {
+			fwsched_fence_free(mj->hw);
+			kfree(mj);
+			break;
+		}
+		for (d = 0; d < 2; d++) {
+			unsigned int other = get_random_u32_below(total);
+
+			if (get_random_u32_below(4))
+				continue;
+			spin_lock(&s->last_lock);
+			dep = dma_fence_get(s->last[other]);
+			spin_unlock(&s->last_lock);
+			if (dep && !fwsched_job_add_dependency(&mj->base, dep))
+				atomic_inc(&s->deps);
+		}
+		fwsched_job_arm(&mj->base);
+		f = fwsched_job_finished(&mj->base);
+		scb->s = s;
+		scb->q = q;
+		dma_fence_add_callback(f, &scb->cb, stress_fence_cb);
+		spin_lock(&s->last_lock);
+		dep = s->last[q];
+		s->last[q] = dma_fence_get(f);
+		spin_unlock(&s->last_lock);
+		dma_fence_put(dep);
+		fwsched_job_push(&mj->base);
+		cond_resched();
+	}
+}
+
+/* Random cross-queue dependencies, submitters and completions on both CPUs. */
+static void queue_stress(struct kunit *test)
+{
+	unsigned int nq = stress_queues, total = nq * stress_jobs, i;
+	struct stress *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct workqueue_struct *wq = alloc_workqueue("fwsched-stress", WQ_PERCPU, 0);
+	struct stress_worker sw[2];
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_NOT_NULL(test, wq);
+	s->test = test;
+	spin_lock_init(&s->last_lock);
+	s->ring = kunit_kcalloc(test, nq, sizeof(*s->ring), GFP_KERNEL);
+	s->last = kunit_kcalloc(test, nq, sizeof(*s->last), GFP_KERNEL);
+	s->last_seqno = kunit_kcalloc(test, nq, sizeof(*s->last_seqno), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s->ring);
+	KUNIT_ASSERT_NOT_NULL(test, s->last);
+	KUNIT_ASSERT_NOT_NULL(test, s->last_seqno);
+	for (i = 0; i < nq; i++)
+		s->ring[i] = mock_ring_new(test, 8, stress_timer && (i & 1) ? MOCK_TIMER :
+					   MOCK_SIGNALLED, NULL);
+	s->per_worker = total / 2;
+
+	for (i = 0; i < 2; i++) {
+		sw[i].s = s;
+		sw[i].first_q = i * nq / 2;
+		sw[i].nr_q = nq / 2;
+		sw[i].cbs = kvcalloc(s->per_worker, sizeof(*sw[i].cbs), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, sw[i].cbs);
+		INIT_WORK_ONSTACK(&sw[i].work, stress_work);
+		/* One submitter per CPU (the same CPU if there is only one). */
+		queue_work_on(i % num_online_cpus(), wq, &sw[i].work);
+	}
+	for (i = 0; i < 2; i++) {
+		flush_work(&sw[i].work);
+		destroy_work_on_stack(&sw[i].work);
+	}
+	destroy_workqueue(wq);
+
+	for (i = 0; i < nq; i++) {
+		if (s->last[i])
+			KUNIT_EXPECT_TRUE_MSG(test, mock_wait(s->last[i], 60000),
+					      "queue %u never drained", i);
+	}
+	for (i = 0; i < nq; i++) {
+		mock_ring_destroy(s->ring[i]);
+		expect_clean(test, s->ring[i]);
+		dma_fence_put(s->last[i]);
+	}
+	kunit_info(test, "%u queues, %u jobs, %u dependencies, %u signalled",
+		   nq, total, atomic_read(&s->deps), atomic_read(&s->signalled));
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&s->signalled), total,
+			    "not every finished fence signalled");
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&s->twice), 0, "a fence signalled twice");
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&s->misordered), 0,
+			    "finished fences out of order within a queue");
+	kvfree(sw[0].cbs);
+	kvfree(sw[1].cbs);
+}
+
+static struct kunit_case queue_test_cases[] = {
+	KUNIT_CASE(queue_basic_submit),
+	KUNIT_CASE_PARAM(queue_basic_test, basic_gen_params),
+	KUNIT_CASE(queue_basic_entity_cleanup),
+	KUNIT_CASE(queue_basic_cancel),
+	KUNIT_CASE(queue_credits),
+	KUNIT_CASE(queue_parallel_submit),
+	KUNIT_CASE(queue_dep_kinds),
+	KUNIT_CASE(queue_dep_fan),
+	KUNIT_CASE(queue_dep_dedup),
+	KUNIT_CASE(queue_errors),
+	KUNIT_CASE(queue_bad_input),
+	KUNIT_CASE(queue_cleanup_armed),
+	KUNIT_CASE(queue_stop_start),
+	KUNIT_CASE_SLOW(queue_teardown_repeat),
+	KUNIT_CASE(queue_destroy_async),
+	KUNIT_CASE_SLOW(queue_stress),
+	{}
+};
+
+static struct kunit_suite queue_test_suite = {
+	.name = "fwsched_queue",
+	.init = queue_test_init,
+	.exit = queue_test_exit,
+	.test_cases = queue_test_cases,
+};
+kunit_test_suite(queue_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for fwsched queues");
+MODULE_LICENSE("GPL");
