@@ -78,11 +78,10 @@ for plan in "${plans[@]}"; do
 	log=$logs/$name.log
 	say "== boot $name ($kver, ncpus=2)"
 	start=$(date +%s)
-	timeout --kill-after=10 "$boot_timeout" "$kbuild/linux" \
-		mem=1G ncpus=2 seccomp=on \
+	python3 "$here/uml-run.py" --log "$log" --timeout "$boot_timeout" -- \
+		"$kbuild/linux" mem=1G ncpus=2 seccomp=on \
 		root=/dev/root rootfstype=hostfs hostfs="$root" rw init=/init \
-		con=null con0=null,fd:1 uml_dir="$cache/uml" umid="fwsched-$$" \
-		</dev/null >"$log" 2>&1 || true
+		con=null con0=null,fd:1 uml_dir="$cache/uml" umid="fwsched-$$" || true
 	say "   ($(( $(date +%s) - start ))s, console in $log)"
 
 	set +e

@@ -43,7 +43,7 @@ REPORTS = [
 
 
 def judge(log_path, plan_path, name):
-    with open(log_path, errors="replace") as f:
+    with open(log_path, errors="replace", newline="\n") as f:
         lines = [TIMESTAMP.sub("", l.rstrip("\n")) for l in f]
     with open(plan_path) as f:
         plan = f.read()
@@ -73,8 +73,9 @@ def judge(log_path, plan_path, name):
             debug_locks = line.split(":", 1)[1].strip()
             continue
         if line.startswith("FWSCHED-DONE"):
+            # What UML prints while it powers off is not a test result.
             done = True
-            continue
+            break
         if line.startswith("FWSCHED-LEFT:"):
             left.append(line.split(":", 1)[1].strip())
             continue
