@@ -92,6 +92,8 @@ struct fwsched_timeline *fwsched_timeline_create(const char *driver_name,
 	if (!dlen || !nlen || dlen == FWSCHED_NAME_MAX || nlen == FWSCHED_NAME_MAX)
 		return ERR_PTR(-EINVAL);
 
+	if (fwsched_should_fail_alloc(struct_size(tl, names, nlen + dlen + 2)))
+		return ERR_PTR(-ENOMEM);
 	tl = kmalloc(struct_size(tl, names, nlen + dlen + 2), GFP_KERNEL);
 	if (!tl)
 		return ERR_PTR(-ENOMEM);
@@ -226,6 +228,8 @@ struct fwsched_fence *fwsched_fence_alloc_extra(size_t extra, gfp_t gfp)
 	/* The core frees the fence with kfree_rcu() on &dma_fence.rcu. */
 	BUILD_BUG_ON(offsetof(struct fwsched_fence, base) != 0);
 
+	if (fwsched_should_fail_alloc(size_add(sizeof(*f), extra)))
+		return NULL;
 	f = kzalloc(size_add(sizeof(*f), extra), gfp);
 	if (f) {
 		INIT_LIST_HEAD(&f->link);

@@ -7,6 +7,8 @@
 #ifndef _FWSCHED_INTERNAL_H_
 #define _FWSCHED_INTERNAL_H_
 
+#include <linux/dma-fence.h>
+#include <linux/fault-inject.h>
 #include <linux/lockdep.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -30,6 +32,52 @@ static inline void *fwsched_fence_extra(struct fwsched_fence *f)
 {
 	return f + 1;
 }
+
+/* main.c: the lockdep map of the signalling path, primed against reclaim. */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+extern struct lockdep_map fwsched_signalling_map;
+#define fwsched_signalling_acquire() lock_map_acquire(&fwsched_signalling_map)
+#define fwsched_signalling_release() lock_map_release(&fwsched_signalling_map)
+#else
+#define fwsched_signalling_acquire() do { } while (0)
+#define fwsched_signalling_release() do { } while (0)
+#endif
+
+/*
+ * The signalling path: the work item and every driver callback fwsched
+ * makes that a fence waits for.  Both the dma-fence core's map and ours.
+ */
+static inline bool fwsched_signalling_begin(void)
+{
+	fwsched_signalling_acquire();
+	return dma_fence_begin_signalling();
+}
+
+static inline void fwsched_signalling_end(bool cookie)
+{
+	dma_fence_end_signalling(cookie);
+	fwsched_signalling_release();
+}
+
+/*
+ * main.c: per-call-site fault injection.  Every allocation fwsched makes
+ * asks first; a test fails the n-th one with current->fail_nth, or all of
+ * them at random through debugfs fail_fwsched/.  Only fwsched's own sites
+ * consume fail_nth (failslab ignores GFP_KERNEL by default), so kmemleak's
+ * bookkeeping allocations are never the ones that fail.
+ */
+#ifdef CONFIG_FAULT_INJECTION
+extern struct fault_attr fwsched_fail_alloc;
+static inline bool fwsched_should_fail_alloc(size_t size)
+{
+	return should_fail(&fwsched_fail_alloc, size);
+}
+#else
+static inline bool fwsched_should_fail_alloc(size_t size)
+{
+	return false;
+}
+#endif
 
 /* main.c: fwsched's own workqueues. */
 extern struct workqueue_struct *fwsched_wq;

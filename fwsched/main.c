@@ -5,11 +5,43 @@
  * Copyright (C) 2026 The fwsched authors
  */
 
+#include <linux/debugfs.h>
+#include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
 #include <linux/workqueue.h>
 
 #include "internal.h"
+
+#ifdef CONFIG_FAULT_INJECTION
+DECLARE_FAULT_ATTR(fwsched_fail_alloc);
+#endif
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+static struct dentry *fwsched_fail_dir;
+#endif
+
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+static struct lock_class_key fwsched_signalling_key;
+struct lockdep_map fwsched_signalling_map =
+	STATIC_LOCKDEP_MAP_INIT("fwsched_signalling", &fwsched_signalling_key);
+#endif
+
+/*
+ * Teach lockdep that memory reclaim may wait for fwsched's work items: a
+ * shrinker may wait on a finished fence, which only the work item can get
+ * signalled.  After this, a GFP_KERNEL allocation or a reclaim-dependent
+ * lock taken inside fwsched_signalling_map (the work item, and the driver
+ * callbacks it calls) is reported, whether or not reclaim ever happens.
+ * dma_resv_lockdep() primes the dma-fence core's own map the same way.
+ */
+static void fwsched_lockdep_prime(void)
+{
+	fs_reclaim_acquire(GFP_KERNEL);
+	fwsched_signalling_acquire();
+	fwsched_signalling_release();
+	fs_reclaim_release(GFP_KERNEL);
+}
 
 /*
  * The default workqueue of queues whose driver passes none.  It runs the
@@ -21,6 +53,7 @@ struct workqueue_struct *fwsched_destroy_wq;
 
 static int __init fwsched_init(void)
 {
+	fwsched_lockdep_prime();
 	fwsched_wq = alloc_workqueue("fwsched", WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_PERCPU, 0);
 	if (!fwsched_wq)
 		return -ENOMEM;
@@ -29,11 +62,18 @@ static int __init fwsched_init(void)
 		destroy_workqueue(fwsched_wq);
 		return -ENOMEM;
 	}
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	fwsched_fail_dir = fault_create_debugfs_attr("fail_fwsched", NULL,
+						     &fwsched_fail_alloc);
+#endif
 	return 0;
 }
 
 static void __exit fwsched_exit(void)
 {
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	debugfs_remove_recursive(fwsched_fail_dir);
+#endif
 	destroy_workqueue(fwsched_destroy_wq);
 	destroy_workqueue(fwsched_wq);
 	/*

@@ -47,6 +47,8 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	    !args->credit_limit || args->priority >= FWSCHED_PRIO_COUNT)
 		return ERR_PTR(-EINVAL);
 
+	if (fwsched_should_fail_alloc(sizeof(*q)))
+		return ERR_PTR(-ENOMEM);
 	q = kzalloc(sizeof(*q), GFP_KERNEL);
 	if (!q)
 		return ERR_PTR(-ENOMEM);
@@ -370,9 +372,9 @@ int fwsched_job_push(struct fwsched_job *job)
 		__fwsched_job_arm(job);
 	if (unlikely(q->state == FWSCHED_QUEUE_DEAD)) {
 		spin_unlock(&q->lock);
-		cookie = dma_fence_begin_signalling();
+		cookie = fwsched_signalling_begin();
 		fwsched_job_cancel(job, -ECANCELED);
-		dma_fence_end_signalling(cookie);
+		fwsched_signalling_end(cookie);
 		return -ESHUTDOWN;
 	}
 	job->state = FWSCHED_JOB_PENDING;
@@ -536,11 +538,12 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 static void fwsched_queue_work(struct work_struct *work)
 {
 	struct fwsched_queue *q = container_of(work, struct fwsched_queue, work);
-	bool cookie = dma_fence_begin_signalling();
+	bool cookie;
 
+	cookie = fwsched_signalling_begin();
 	fwsched_queue_reap(q);
 	fwsched_queue_run(q);
-	dma_fence_end_signalling(cookie);
+	fwsched_signalling_end(cookie);
 }
 
 /* ---- stop, start, destroy -------------------------------------------------- */
@@ -630,7 +633,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	/* From here on nobody calls run_job, and the jobs are ours. */
 	cancel_work_sync(&queue->work);
 
-	cookie = dma_fence_begin_signalling();
+	cookie = fwsched_signalling_begin();
 	list_for_each_entry_safe(job, tmp, &never_ran, link) {
 		list_del_init(&job->link);
 		if (job->dep_armed) {
@@ -639,7 +642,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 		}
 		fwsched_job_cancel(job, -ECANCELED);
 	}
-	dma_fence_end_signalling(cookie);
+	fwsched_signalling_end(cookie);
 
 	if (last) {
 		if (queue->ops->cancel_inflight)
@@ -652,9 +655,9 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	wait_var_event(&queue->callbacks, !atomic_read(&queue->callbacks));
 	cancel_work_sync(&queue->work);
 
-	cookie = dma_fence_begin_signalling();
+	cookie = fwsched_signalling_begin();
 	fwsched_queue_reap(queue);
-	dma_fence_end_signalling(cookie);
+	fwsched_signalling_end(cookie);
 	WARN_ON(!list_empty(&queue->inflight));
 
 	fwsched_queue_put(queue);
