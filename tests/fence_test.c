@@ -120,7 +120,6 @@ static void fence_test_error(struct kunit *test)
 	fences[1] = dma_fence_get(&b->base);
 	array = dma_fence_array_create(2, fences, dma_fence_context_alloc(1), 1);
 	KUNIT_ASSERT_NOT_NULL(test, array);
-	dma_fence_enable_signaling(&array->base);
 
 	fwsched_fence_signal(a, 0);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(&array->base));

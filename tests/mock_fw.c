@@ -282,3 +282,16 @@ bool mock_ring_wait_ran(struct mock_ring *ring, int n)
 	return wait_event_timeout(ring->wait, atomic_read(&ring->ran) >= n,
 				  msecs_to_jiffies(MOCK_WAIT_MS)) > 0;
 }
+
+/**
+ * mock_expect_clean() - the ring saw no credit or order violation
+ * @test: the test
+ * @ring: the ring
+ */
+void mock_expect_clean(struct kunit *test, struct mock_ring *ring)
+{
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->credit_violations), 0,
+			    "run_job called beyond the credit limit");
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->order_violations), 0,
+			    "run_job called out of submission order");
+}

@@ -72,6 +72,7 @@ struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
 unsigned int mock_ring_advance(struct mock_ring *ring, unsigned int n, int error);
 unsigned int mock_ring_complete(struct mock_ring *ring, unsigned int n, int error);
 bool mock_ring_wait_ran(struct mock_ring *ring, int n);
+void mock_expect_clean(struct kunit *test, struct mock_ring *ring);
 
 /* Wait for a fence with a bound; true if it signalled. */
 static inline bool mock_wait(struct dma_fence *f, unsigned int ms)

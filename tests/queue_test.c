@@ -62,14 +62,6 @@ static struct dma_fence *push(struct kunit *test, struct mock_job *mj)
 	return f;
 }
 
-static void expect_clean(struct kunit *test, struct mock_ring *ring)
-{
-	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->credit_violations), 0,
-			    "run_job called beyond the credit limit");
-	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->order_violations), 0,
-			    "run_job called out of submission order");
-}
-
 /* ---- ported from drm_sched tests_basic.c ---------------------------------- */
 
 /* drm_sched_basic_submit */
@@ -88,7 +80,7 @@ static void queue_basic_submit(struct kunit *test)
 
 	mock_ring_destroy(ring);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ring->freed), 1);
-	expect_clean(test, ring);
+	mock_expect_clean(test, ring);
 	dma_fence_put(f);
 }
 
@@ -140,7 +132,7 @@ static void queue_basic_test(struct kunit *test)
 
 	for (i = 0; i < p->num_queues; i++) {
 		mock_ring_destroy(ring[i]);
-		expect_clean(test, ring[i]);
+		mock_expect_clean(test, ring[i]);
 	}
 	dma_fence_put(f);
 }
@@ -168,7 +160,7 @@ static void queue_basic_entity_cleanup(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(ring); i++) {
 		mock_ring_destroy(ring[i]);
 		freed += atomic_read(&ring[i]->freed);
-		expect_clean(test, ring[i]);
+		mock_expect_clean(test, ring[i]);
 	}
 	KUNIT_EXPECT_EQ_MSG(test, freed, ARRAY_SIZE(fences), "jobs leaked");
 	for (i = 0; i < ARRAY_SIZE(fences); i++) {
@@ -213,7 +205,7 @@ static void queue_credits(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f0));
 
 	mock_ring_destroy(ring);
-	expect_clean(test, ring);
+	mock_expect_clean(test, ring);
 	dma_fence_put(f0);
 	dma_fence_put(f1);
 }
@@ -294,7 +286,7 @@ static void queue_parallel_submit(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, ctx[i].bad, 0);
 		for (i = 0; i < ARRAY_SIZE(ring); i++) {
 			mock_ring_destroy(ring[i]);
-			expect_clean(test, ring[i]);
+			mock_expect_clean(test, ring[i]);
 		}
 	}
 	destroy_workqueue(sub_wq);
@@ -398,7 +390,7 @@ static void queue_dep_kinds(struct kunit *test)
 	}
 	mock_ring_destroy(ring);
 	mock_ring_destroy(src);
-	expect_clean(test, ring);
+	mock_expect_clean(test, ring);
 }
 
 /* Fan-in and fan-out across queues, then a chain through 8 queues. */
@@ -456,7 +448,7 @@ static void queue_dep_fan(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(ring); i++) {
 		mock_ring_destroy(ring[i]);
-		expect_clean(test, ring[i]);
+		mock_expect_clean(test, ring[i]);
 	}
 	for (i = 0; i < 4; i++) {
 		dma_fence_put(in[i]);
@@ -663,7 +655,7 @@ static void queue_stop_start(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, mock_wait(f[ARRAY_SIZE(f) - 1], WAIT_MS));
 	KUNIT_EXPECT_EQ(test, atomic_read(&ring->ran), ARRAY_SIZE(f));
 	mock_ring_destroy(ring);
-	expect_clean(test, ring);
+	mock_expect_clean(test, ring);
 	for (i = 0; i < ARRAY_SIZE(f); i++)
 		dma_fence_put(f[i]);
 }
@@ -882,7 +874,7 @@ static void queue_stress(struct kunit *test)
 	}
 	for (i = 0; i < nq; i++) {
 		mock_ring_destroy(s->ring[i]);
-		expect_clean(test, s->ring[i]);
+		mock_expect_clean(test, s->ring[i]);
 		dma_fence_put(s->last[i]);
 	}
 	kunit_info(test, "%u queues, %u jobs, %u dependencies, %u signalled",
