@@ -5,6 +5,7 @@
 #   make [KDIR=/path/to/kernel/build]   build fwsched.ko and the test modules
 #   make check [KVER=7.3|7.2]           build a debug UML kernel, run every test
 #   make check-selftest [KVER=...]      prove the harness catches planted faults
+#   make stress [KVER=...]              the long stress runs (not in make check)
 #   make bench                          the side-by-side benchmark (see README)
 #
 # Kernel sources and builds are cached in $(FWSCHED_CACHE), by default
@@ -13,7 +14,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KVER ?= 7.3
 
-.PHONY: all modules clean check check-selftest bench kernel help
+.PHONY: all modules clean check check-selftest stress bench kernel help
 
 all: modules
 
@@ -36,11 +37,14 @@ check:
 check-selftest:
 	scripts/check.sh --selftest $(KVER)
 
+stress:
+	scripts/check.sh --stress $(KVER)
+
 kernel:
 	scripts/kernel.sh $(KVER) debug
 
 bench:
-	@echo "make bench: the drm_sched comparison is not written yet (issue 7)."; exit 1
+	scripts/bench.sh $(KVER)
 
 help:
 	@sed -n '3,12p' Makefile

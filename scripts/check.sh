@@ -4,7 +4,7 @@
 # check.sh - build the debug UML kernel and fwsched, boot each test plan in
 # UML and judge the console.  What "make check" and "make check-selftest" run.
 #
-#   scripts/check.sh [--selftest] [--plan NAME] [KVER]
+#   scripts/check.sh [--selftest|--stress] [--plan NAME] [KVER]
 #
 # Each plan (tests/plans/*.plan; tests/selftest/*.plan with --selftest) gets
 # a boot of its own, so that a lockdep report in one cannot switch lockdep
@@ -16,7 +16,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 cache=${FWSCHED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fwsched}
-jobs=${JOBS:-$(nproc)}
 boot_timeout=${BOOT_TIMEOUT:-900}
 
 mode=check
@@ -24,6 +23,7 @@ only=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--selftest) mode=selftest; shift ;;
+	--stress) mode=stress; shift ;;
 	--plan) only=$2; shift 2 ;;
 	-*) echo "check.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -36,33 +36,25 @@ say() { printf '%s\n' "$*"; }
 kbuild=$("$here/kernel.sh" "$kver" debug | tail -n 1)
 [ -x "$kbuild/linux" ] || { say "check.sh: no UML kernel in $kbuild"; exit 1; }
 
-# --- modules: W=1, warnings are errors, output outside the repo ------------
+# --- modules (W=1, -Werror, output outside the repo) and the root -----------
+# shellcheck source=scripts/lib.sh
+. "$here/lib.sh"
 mo=$cache/modules/$(basename "$kbuild")
-mkdir -p "$mo"
 say "== building fwsched against $(basename "$kbuild") (W=1, -Werror)"
-if ! make -s -C "$kbuild" ARCH=um M="$repo" MO="$mo" W=1 KCFLAGS=-Werror \
-	-j"$jobs" modules >"$mo/build.log" 2>&1; then
-	cat "$mo/build.log"
+if ! fw_build_modules "$kbuild" "$mo"; then
 	say "check.sh: module build failed"
 	say "0 passed, 1 failed"
 	exit 1
 fi
-grep -E 'warning|error' "$mo/build.log" || true
-
-# --- the hostfs root -------------------------------------------------------
 root=$cache/root/$(basename "$kbuild")
-rm -rf "$root"
-mkdir -p "$root"/{bin,proc,sys,dev,tmp,mod}
-cp /bin/busybox "$root/bin/busybox"
-for app in $("$root/bin/busybox" --list); do
-	[ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
-done
-cp "$repo/tests/uml-init" "$root/init"
-(cd "$mo" && find . -name '*.ko' -exec cp --parents {} "$root/mod/" \;)
+fw_make_root "$kbuild" "$mo" "$root"
 
 # --- boots -----------------------------------------------------------------
 if [ "$mode" = selftest ]; then
 	plans=("$repo"/tests/selftest/*.plan)
+elif [ "$mode" = stress ]; then
+	plans=("$repo"/tests/stress/*.plan)
+	boot_timeout=${BOOT_TIMEOUT:-5400}
 else
 	plans=("$repo"/tests/plans/*.plan)
 fi
@@ -74,14 +66,10 @@ failed=0
 for plan in "${plans[@]}"; do
 	name=$(basename "$plan" .plan)
 	[ -z "$only" ] || [ "$only" = "$name" ] || continue
-	cp "$plan" "$root/plan.sh"
 	log=$logs/$name.log
 	say "== boot $name ($kver, ncpus=2)"
 	start=$(date +%s)
-	python3 "$here/uml-run.py" --log "$log" --timeout "$boot_timeout" -- \
-		"$kbuild/linux" mem=1G ncpus=2 seccomp=on \
-		root=/dev/root rootfstype=hostfs hostfs="$root" rw init=/init \
-		con=null con0=null,fd:1 uml_dir="$cache/uml" umid="fwsched-$$" || true
+	fw_boot "$kbuild" "$root" "$plan" "$log" "$boot_timeout" ncpus=2 seccomp=on
 	say "   ($(( $(date +%s) - start ))s, console in $log)"
 
 	set +e
