@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn a fwsched_bench console log into a table, JSON and a plot.
+
+    bench.py --log LOG [--insn FILE] [--json OUT] [--plot OUT.svg] [--machine TEXT]
+
+Every "FWSCHED-BENCH scenario=S impl=I rep=R k=v ..." line is one
+measurement.  Keys ending in _ns, ns_per_job, ns_per_hop, _bytes_per_* and
+kthreads_per_queue_x1000 are metrics; the other keys (queues=, deps=, ...)
+name the case.  For each case and metric: median, min and spread
+((max-min)/median) per implementation over the interleaved repetitions, and
+ratios of medians: fwsched to each drm_sched variant and to the floor.
+With three or more repetitions the first one is a warm-up and is left out.
+"""
+
+import argparse
+import datetime
+import json
+import re
+import statistics
+import subprocess
+import sys
+
+IMPLS = ["fwsched", "drm_wq", "drm_shared", "floor"]
+META = {"scenario", "impl", "rep", "jobs", "samples", "hops"}
+
+
+def is_metric(key):
+    return (key.endswith("_ns") or key.startswith("ns_per_") or "bytes_per_" in key
+            or key.endswith("_x1000") or key.endswith("_per_queue"))
+
+
+def parse(log):
+    rows = []
+    for line in open(log, errors="replace"):
+        m = re.search(r"FWSCHED-BENCH (scenario=.*)$", line)
+        if not m:
+            continue
+        kv = dict(p.split("=", 1) for p in m.group(1).split() if "=" in p)
+        case = " ".join(f"{k}={v}" for k, v in kv.items()
+                        if k not in META and not is_metric(k))
+        for k, v in kv.items():
+            if is_metric(k):
+                rows.append((kv["scenario"], case, k, kv["impl"], int(kv["rep"]), int(v)))
+    return rows
+
+
+def summarise(rows):
+    cases = {}
+    for sc, case, metric, impl, rep, v in rows:
+        cases.setdefault((sc, case, metric), {}).setdefault(impl, []).append(v)
+    out = []
+    for (sc, case, metric), per in cases.items():
+        entry = {"scenario": sc, "case": case, "metric": metric, "impls": {}}
+        for impl, vals in per.items():
+            # Repetition 0 warms caches and slabs: with three or more
+            # repetitions it is a warm-up and is left out.
+            if len(vals) >= 3:
+                vals = vals[1:]
+            med = statistics.median(vals)
+            entry["impls"][impl] = {
+                "median": med, "min": min(vals), "max": max(vals), "n": len(vals),
+                "spread": (max(vals) - min(vals)) / med if med else 0.0,
+                "values": vals,
+            }
+        fw = entry["impls"].get("fwsched", {}).get("median")
+        entry["ratios"] = {}
+        for other in ("drm_wq", "drm_shared", "floor"):
+            om = entry["impls"].get(other, {}).get("median")
+            if fw is not None and om:
+                entry["ratios"][f"fwsched/{other}"] = fw / om
+        out.append(entry)
+    # The floor's rings are the bench's own per-ring struct and nothing
+    # else: what an implementation adds on top is what its queue costs.
+    for e in list(out):
+        if e["metric"] not in ("slab_bytes_per_queue", "total_bytes_per_queue") or \
+                "floor" not in e["impls"]:
+            continue
+        base = e["impls"]["floor"]["median"]
+        net = {"scenario": e["scenario"], "case": e["case"],
+               "metric": e["metric"].replace("_bytes", "_net_bytes"), "impls": {},
+               "ratios": {}}
+        for impl, st in e["impls"].items():
+            if impl != "floor":
+                v = max(st["median"] - base, 0)
+                net["impls"][impl] = {"median": v, "min": v, "max": v, "n": st["n"],
+                                      "spread": 0.0, "values": [v]}
+        fw = net["impls"].get("fwsched", {}).get("median")
+        for other in ("drm_wq", "drm_shared"):
+            om = net["impls"].get(other, {}).get("median")
+            if fw is not None and om:
+                net["ratios"][f"fwsched/{other}"] = fw / om
+        out.insert(out.index(e) + 1, net)
+    return out
+
+
+def insn_per_job(path):
+    """Per-job instructions from boots with N and 2N jobs, or a note."""
+    if not path:
+        return {}, None
+    text = open(path).read()
+    if "not supported" in text:
+        return {}, text.strip()
+    counts = {}
+    for m in re.finditer(r"INSN scenario=(\S+) impl=(\S+) jobs=(\d+) insn=(\d+)", text):
+        counts.setdefault((m.group(1), m.group(2)), {})[int(m.group(3))] = int(m.group(4))
+    res = {}
+    for (sc, impl), c in counts.items():
+        if len(c) == 2:
+            n1, n2 = sorted(c)
+            res.setdefault(sc, {})[impl] = (c[n2] - c[n1]) / (n2 - n1)
+    return res, None
+
+
+def fmt(v, metric):
+    if v is None:
+        return "-"
+    if "bytes" in metric:
+        return f"{v:.0f} B"
+    if metric.endswith("_x1000"):
+        return f"{v / 1000:.3f}"
+    return f"{v / 1000:.2f} us" if v >= 10000 else f"{v:.0f} ns"
+
+
+def table(summary):
+    lines = []
+    hdr = f"{'scenario':13} {'case':34} {'metric':26} " + " ".join(f"{i:>11}" for i in IMPLS) \
+        + f" {'fw/drm_wq':>9} {'fw/drm_sh':>9} {'fw/floor':>9} {'spread':>7}"
+    lines.append(hdr)
+    lines.append("-" * len(hdr))
+    for e in summary:
+        vals = " ".join(f"{fmt(e['impls'].get(i, {}).get('median'), e['metric']):>11}"
+                        for i in IMPLS)
+        r = e["ratios"]
+        rs = " ".join(f"{r[k]:9.2f}" if k in r else f"{'-':>9}"
+                      for k in ("fwsched/drm_wq", "fwsched/drm_shared", "fwsched/floor"))
+        # The widest (max-min)/median of any implementation: how far to trust the row.
+        spread = max((st["spread"] for st in e["impls"].values()), default=0.0)
+        lines.append(f"{e['scenario']:13} {e['case'][:34]:34} {e['metric'][:26]:26} {vals} {rs}"
+                     f" {spread * 100:6.0f}%")
+    return "\n".join(lines)
+
+
+def plot(summary, path):
+    """Two panels: ns per job against queue count; fwsched/drm ratios."""
+    per_q = {}
+    for e in summary:
+        if e["metric"] == "ns_per_job" and e["scenario"] in ("throughput", "queues"):
+            q = int(re.search(r"queues=(\d+)", e["case"]).group(1))
+            for impl, s in e["impls"].items():
+                per_q.setdefault(impl, {})[q] = s["median"]
+    ratio = [(f"{e['scenario']} {e['case']} {e['metric']}", e["ratios"].get("fwsched/drm_wq"))
+             for e in summary if e["ratios"].get("fwsched/drm_wq")]
+    data = path + ".dat"
+    with open(data, "w") as f:
+        for impl in IMPLS:
+            f.write(f"# {impl}\n")
+            for q in sorted(per_q.get(impl, {})):
+                f.write(f"{q} {per_q[impl][q]}\n")
+            f.write("\n\n")
+        f.write("# ratios\n")
+        for i, (label, r) in enumerate(ratio):
+            f.write(f"{i} {r} \"{label[:40]}\"\n")
+    script = f"""
+set terminal svg size 1400,700 dynamic font ',10'
+set termoption noenhanced
+set output '{path}'
+set multiplot layout 1,2 title 'fwsched vs drm_sched (UML, one boot)'
+set title 'cost per job against queue count (instant completion)'
+set logscale x 2
+set xlabel 'queues'
+set ylabel 'ns per job (median)'
+set key top left
+plot for [i=0:{len(IMPLS) - 1}] '{data}' index i using 1:2 with linespoints title word('{' '.join(IMPLS)}', i+1)
+unset logscale x
+set title 'fwsched / drm_sched (own workqueue): below 1 is better'
+set style fill solid 0.6
+set boxwidth 0.7
+set xtics rotate by 60 right font ',7'
+set ylabel 'ratio of medians'
+set xlabel ''
+unset key
+plot '{data}' index {len(IMPLS)} using 1:2:xtic(3) with boxes, 1 with lines dt 2
+unset multiplot
+"""
+    try:
+        subprocess.run(["gnuplot"], input=script.encode(), check=True,
+                       stderr=subprocess.DEVNULL)
+        return True
+    except (OSError, subprocess.CalledProcessError):
+        return False
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--insn")
+    ap.add_argument("--json")
+    ap.add_argument("--plot")
+    ap.add_argument("--machine", default="")
+    a = ap.parse_args()
+
+    rows = parse(a.log)
+    if not rows:
+        print(f"bench.py: no FWSCHED-BENCH lines in {a.log}", file=sys.stderr)
+        return 1
+    summary = summarise(rows)
+    insn, insn_note = insn_per_job(a.insn)
+    print(table(summary))
+    if insn:
+        print("\ninstructions per job (perf stat, 2N - N):")
+        for sc, per in insn.items():
+            print(f"  {sc:13} " + "  ".join(f"{i}={per.get(i, 0):.0f}" for i in IMPLS))
+    elif insn_note:
+        print(f"\ninstructions per job: {insn_note}")
+    result = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": a.machine, "summary": summary,
+        "instructions_per_job": insn, "instructions_note": insn_note,
+    }
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(result, f, indent=1)
+        print(f"\nJSON: {a.json}")
+    if a.plot:
+        print(f"plot: {a.plot}" if plot(summary, a.plot) else "plot: gnuplot not available")
+    print(f"log:  {a.log}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

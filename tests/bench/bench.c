@@ -1,0 +1,882 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fwsched_bench: one mock firmware driven by fwsched and by drm_sched, the
+ * way firmware drivers use each, measured in the same boot.
+ *
+ * Implementations ("impl"):
+ *   fwsched     one fwsched_queue per ring, fwsched's workqueue
+ *   drm_wq      one drm_gpu_scheduler + drm_sched_entity per ring, each
+ *               scheduler with its own workqueue (Xe style)
+ *   drm_shared  the same with one workqueue shared by all (panthor style)
+ *   floor       the least a job can cost: one allocation and free, one
+ *               fence init and signal, one list operation, a work item
+ *               dispatch amortised over a batch
+ *
+ * Every result is printed as one line
+ *   FWSCHED-BENCH scenario=S impl=I rep=R key=value ...
+ * for scripts/bench.py, which turns them into a table, JSON and a plot.
+ * Nothing here asserts a time.
+ *
+ * Copyright (C) 2026 The fwsched authors
+ */
+
+#include <drm/gpu_scheduler.h>
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/mm.h>
+
+#include <fwsched/queue.h>
+
+static char *scenario = "all";
+module_param(scenario, charp, 0444);
+MODULE_PARM_DESC(scenario,
+		 "timed: throughput queues backpressure chain latency teardown all; memory, qmem");
+static char *impl = "all";
+module_param(impl, charp, 0444);
+MODULE_PARM_DESC(impl, "fwsched, drm_wq, drm_shared, floor or all");
+static unsigned int jobs = 20000;
+module_param(jobs, uint, 0444);
+MODULE_PARM_DESC(jobs, "jobs per measurement");
+static unsigned int reps = 7;
+module_param(reps, uint, 0444);
+MODULE_PARM_DESC(reps, "interleaved repetitions");
+
+enum impl { FWSCHED, DRM_WQ, DRM_SHARED, FLOOR, NR_IMPLS };
+static const char * const impl_names[] = { "fwsched", "drm_wq", "drm_shared", "floor" };
+
+/* ---- the mock firmware, shared by every implementation ---------------------- */
+
+struct bring;
+
+struct bjob {
+	struct bring *ring;
+	struct dma_fence *hw;		/* preallocated; initialised in run_job */
+	bool ran;			/* hw was handed to the scheduler */
+	struct list_head link;		/* bring.inflight, or the floor's batch */
+	ktime_t *ran_at;		/* latency: stamped in run_job */
+	union {				/* last: allocated at its real size */
+		struct fwsched_job fw;
+		struct drm_sched_job drm;
+		struct dma_fence floor_fence;
+	};
+};
+
+struct bench;
+
+/* What a drm_sched ring needs on top: a scheduler and an entity. */
+struct bdrm {
+	struct drm_gpu_scheduler sched;
+	struct drm_sched_entity ent;
+};
+
+struct bring {
+	struct bench *b;
+	enum impl impl;
+	bool defer;			/* firmware completes on request only */
+	spinlock_t lock;
+	struct list_head inflight;	/* defer: on the hardware, in order */
+	unsigned int nr_inflight;
+	u64 hw_context, hw_seqno;
+	struct fwsched_queue *fq;
+	struct bdrm *drm;		/* drm_sched rings only */
+	struct list_head floor_list;	/* floor: jobs waiting for the batch */
+	struct work_struct floor_work;
+};
+
+struct bench {
+	atomic_t freed;
+	unsigned int target;
+	struct completion all_freed;
+	wait_queue_head_t fw_wait;
+	struct workqueue_struct *shared_wq;
+	struct workqueue_struct *floor_wq;
+	struct device *dev;
+};
+
+static struct bench bench;
+
+static const char *bfw_name(struct dma_fence *f)
+{
+	return "fwsched-bench-fw";
+}
+
+/* No .release, no .wait: these detach on signal as well. */
+static const struct dma_fence_ops bfw_ops = {
+	.get_driver_name = bfw_name,
+	.get_timeline_name = bfw_name,
+};
+
+static void bjob_freed(struct bjob *j)
+{
+	struct bench *b = j->ring->b;
+
+	if (!j->ran)
+		kfree(j->hw);
+	kfree(j);
+	if (atomic_inc_return(&b->freed) == b->target)
+		complete(&b->all_freed);
+	wake_up(&b->fw_wait);
+}
+
+static struct dma_fence *bring_run(struct bjob *j)
+{
+	struct bring *r = j->ring;
+	unsigned long flags;
+
+	if (j->ran_at)
+		*j->ran_at = ktime_get();
+	j->ran = true;
+	spin_lock_irqsave(&r->lock, flags);
+	dma_fence_init(j->hw, &bfw_ops, NULL, r->hw_context, ++r->hw_seqno);
+	if (r->defer) {
+		dma_fence_get(j->hw);		/* the ring's, until it signals */
+		list_add_tail(&j->link, &r->inflight);
+		r->nr_inflight++;
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+	if (r->defer)
+		wake_up(&r->b->fw_wait);
+	else
+		dma_fence_signal(j->hw);	/* instant completion */
+	return j->hw;				/* the scheduler's reference */
+}
+
+/* The firmware completes up to @n jobs of @r, oldest first. */
+static unsigned int bring_complete(struct bring *r, unsigned int n, int error)
+{
+	unsigned int done = 0;
+	unsigned long flags;
+
+	while (done < n) {
+		struct dma_fence *hw = NULL;
+		struct bjob *j;
+
+		spin_lock_irqsave(&r->lock, flags);
+		j = list_first_entry_or_null(&r->inflight, struct bjob, link);
+		if (j) {
+			list_del_init(&j->link);
+			r->nr_inflight--;
+			hw = j->hw;		/* j may go once hw signals */
+		}
+		spin_unlock_irqrestore(&r->lock, flags);
+		if (!hw)
+			break;
+		if (error)
+			dma_fence_set_error(hw, error);
+		dma_fence_signal(hw);
+		dma_fence_put(hw);
+		done++;
+	}
+	return done;
+}
+
+/* ---- fwsched -------------------------------------------------------------------- */
+
+static struct dma_fence *fw_run(struct fwsched_job *job)
+{
+	return bring_run(container_of(job, struct bjob, fw));
+}
+
+static void fw_free(struct fwsched_job *job)
+{
+	bjob_freed(container_of(job, struct bjob, fw));
+}
+
+static void fw_cancel_inflight(struct fwsched_queue *q)
+{
+	bring_complete(fwsched_queue_priv(q), UINT_MAX, -ECANCELED);
+}
+
+static const struct fwsched_queue_ops fw_ops = {
+	.run_job = fw_run,
+	.free_job = fw_free,
+	.cancel_inflight = fw_cancel_inflight,
+};
+
+/* ---- drm_sched ------------------------------------------------------------------ */
+
+static struct dma_fence *drm_run(struct drm_sched_job *job)
+{
+	return bring_run(container_of(job, struct bjob, drm));
+}
+
+static void drm_free(struct drm_sched_job *job)
+{
+	drm_sched_job_cleanup(job);
+	bjob_freed(container_of(job, struct bjob, drm));
+}
+
+static enum drm_gpu_sched_stat drm_timedout(struct drm_sched_job *job)
+{
+	return DRM_GPU_SCHED_STAT_NO_HANG;
+}
+
+/* drm_sched_fini(): the job is on the hardware; a ring reset completes it. */
+static void drm_cancel(struct drm_sched_job *job)
+{
+	bring_complete(container_of(job, struct bjob, drm)->ring, UINT_MAX, -ECANCELED);
+}
+
+static const struct drm_sched_backend_ops drm_ops = {
+	.run_job = drm_run,
+	.free_job = drm_free,
+	.timedout_job = drm_timedout,
+	.cancel_job = drm_cancel,
+};
+
+/* ---- the floor ------------------------------------------------------------------ */
+
+/* One work item per ring handles the whole batch of jobs pushed to it. */
+static void floor_work_fn(struct work_struct *w)
+{
+	struct bring *r = container_of(w, struct bring, floor_work);
+	struct bjob *j, *tmp;
+	LIST_HEAD(batch);
+
+	spin_lock_irq(&r->lock);
+	list_splice_init(&r->floor_list, &batch);
+	spin_unlock_irq(&r->lock);
+	/* Nobody else holds these fences: the job's free is the fence's. */
+	list_for_each_entry_safe(j, tmp, &batch, link) {
+		dma_fence_signal(&j->floor_fence);
+		bjob_freed(j);
+	}
+}
+
+/* ---- rings of each implementation --------------------------------------------- */
+
+static struct bring *bring_new(enum impl im, u32 credits, bool defer)
+{
+	struct bring *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	int ret = 0;
+
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	r->b = &bench;
+	r->impl = im;
+	r->defer = defer;
+	spin_lock_init(&r->lock);
+	INIT_LIST_HEAD(&r->inflight);
+	INIT_LIST_HEAD(&r->floor_list);
+	INIT_WORK(&r->floor_work, floor_work_fn);
+	r->hw_context = dma_fence_context_alloc(1);
+
+	if (im == FWSCHED) {
+		struct fwsched_queue_args args = {
+			.ops = &fw_ops, .name = "bench", .driver_name = "fwsched-bench",
+			.credit_limit = credits, .priority = FWSCHED_PRIO_NORMAL,
+			.priv = r,
+		};
+
+		r->fq = fwsched_queue_create(&args);
+		if (IS_ERR(r->fq))
+			ret = PTR_ERR(r->fq);
+	} else if (im == DRM_WQ || im == DRM_SHARED) {
+		struct drm_sched_init_args args = {
+			.ops = &drm_ops,
+			.submit_wq = im == DRM_SHARED ? bench.shared_wq : NULL,
+			.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+			.credit_limit = credits,
+			.timeout = MAX_SCHEDULE_TIMEOUT,
+			.name = "bench",
+			.dev = bench.dev,
+		};
+		struct drm_gpu_scheduler *list[1];
+
+		r->drm = kzalloc_obj(*r->drm, GFP_KERNEL);
+		if (!r->drm) {
+			kfree(r);
+			return ERR_PTR(-ENOMEM);
+		}
+		list[0] = &r->drm->sched;
+		ret = drm_sched_init(&r->drm->sched, &args);
+		if (!ret) {
+			ret = drm_sched_entity_init(&r->drm->ent, DRM_SCHED_PRIORITY_NORMAL,
+						    list, 1, NULL);
+			if (ret)
+				drm_sched_fini(&r->drm->sched);
+		}
+	}
+	if (ret) {
+		kfree(r->drm);
+		kfree(r);
+		return ERR_PTR(ret);
+	}
+	return r;
+}
+
+static void bring_destroy(struct bring *r)
+{
+	if (r->impl == FWSCHED) {
+		fwsched_queue_destroy(r->fq);
+	} else if (r->impl == FLOOR) {
+		flush_work(&r->floor_work);
+	} else {
+		/* Forced teardown, as a driver does it: no waiting for the queue. */
+		drm_sched_entity_fini(&r->drm->ent);
+		drm_sched_fini(&r->drm->sched);
+		kfree(r->drm);
+	}
+	kfree(r);
+}
+
+/* A job for @r with room for @deps dependencies, each consuming a reference. */
+static struct bjob *bjob_new(struct bring *r, unsigned int ndeps,
+			     struct dma_fence **deps)
+{
+	size_t sz = offsetof(struct bjob, fw);
+	struct bjob *j;
+	unsigned int i;
+	int ret = 0;
+
+	sz += r->impl == FWSCHED ? sizeof(struct fwsched_job) :
+	      r->impl == FLOOR ? sizeof(struct dma_fence) : sizeof(struct drm_sched_job);
+	j = kzalloc(sz, GFP_KERNEL);
+	if (!j)
+		return NULL;
+	j->ring = r;
+	INIT_LIST_HEAD(&j->link);
+	if (r->impl != FLOOR) {
+		j->hw = kzalloc_obj(*j->hw, GFP_KERNEL);
+		if (!j->hw)
+			goto err;
+	}
+
+	switch (r->impl) {
+	case FWSCHED:
+		ret = fwsched_job_init(&j->fw, r->fq, 1, ndeps);
+		for (i = 0; !ret && i < ndeps; i++)
+			ret = fwsched_job_add_dependency(&j->fw, deps[i]);
+		break;
+	case DRM_WQ:
+	case DRM_SHARED:
+		ret = drm_sched_job_init(&j->drm, &r->drm->ent, 1, NULL, 0);
+		for (i = 0; !ret && i < ndeps; i++)
+			ret = drm_sched_job_add_dependency(&j->drm, deps[i]);
+		break;
+	case FLOOR:
+	default:
+		for (i = 0; i < ndeps; i++)
+			dma_fence_put(deps[i]);
+		break;
+	}
+	if (ret)
+		goto err;
+	return j;
+err:
+	kfree(j->hw);
+	kfree(j);
+	return NULL;
+}
+
+/* Push @j; return its finished fence (borrowed). */
+static struct dma_fence *bjob_push(struct bjob *j)
+{
+	struct bring *r = j->ring;
+	struct dma_fence *f;
+
+	switch (r->impl) {
+	case FWSCHED:
+		fwsched_job_arm(&j->fw);
+		f = fwsched_job_finished(&j->fw);
+		fwsched_job_push(&j->fw);
+		return f;
+	case DRM_WQ:
+	case DRM_SHARED:
+		drm_sched_job_arm(&j->drm);
+		f = &j->drm.s_fence->finished;
+		drm_sched_entity_push_job(&j->drm);
+		return f;
+	case FLOOR:
+	default:
+		dma_fence_init(&j->floor_fence, &bfw_ops, NULL, r->hw_context,
+			       ++r->hw_seqno);
+		spin_lock_irq(&r->lock);
+		list_add_tail(&j->link, &r->floor_list);
+		spin_unlock_irq(&r->lock);
+		/* Amortised dispatch: one work item per batch of 16. */
+		if (!(r->hw_seqno & 15))
+			queue_work(bench.floor_wq, &r->floor_work);
+		return &j->floor_fence;
+	}
+}
+
+/* Push @n jobs without dependencies to @r; return how many were pushed. */
+static unsigned int push_n(struct bring *r, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct bjob *j = bjob_new(r, 0, NULL);
+
+		if (!j)
+			break;
+		bjob_push(j);
+	}
+	return i;
+}
+
+static void bench_expect(unsigned int n)
+{
+	atomic_set(&bench.freed, 0);
+	bench.target = n;
+	reinit_completion(&bench.all_freed);
+}
+
+static int bench_wait_freed(struct bring **rings, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; rings && i < nr; i++)
+		if (rings[i]->impl == FLOOR)
+			queue_work(bench.floor_wq, &rings[i]->floor_work);
+	if (!wait_for_completion_timeout(&bench.all_freed, 120 * HZ)) {
+		pr_err("fwsched-bench: jobs never freed (%d of %u)\n",
+		       atomic_read(&bench.freed), bench.target);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+static unsigned long slab_bytes(void)
+{
+	return (global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B) +
+		global_node_page_state_pages(NR_SLAB_RECLAIMABLE_B)) << PAGE_SHIFT;
+}
+
+static unsigned int nr_kthreads(void)
+{
+	struct task_struct *g, *t;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		if (t->flags & PF_KTHREAD)
+			n++;
+	rcu_read_unlock();
+	return n;
+}
+
+#define REPORT(sc, im, rep, fmt, ...) \
+	pr_info("FWSCHED-BENCH scenario=%s impl=%s rep=%u " fmt "\n", \
+		sc, impl_names[im], rep, ##__VA_ARGS__)
+
+/* ---- scenarios ------------------------------------------------------------------ */
+
+/* N jobs spread over @nq rings, instant completion: ns per job. */
+static int run_spread(const char *sc, enum impl im, unsigned int rep,
+		      unsigned int nq, unsigned int n)
+{
+	struct bring **r = kcalloc(nq, sizeof(*r), GFP_KERNEL);
+	unsigned int i, created = 0, k0 = nr_kthreads();
+	u64 t0, t1, t2, t3;
+	int ret = 0;
+
+	if (!r)
+		return -ENOMEM;
+	t0 = ktime_get_ns();
+	for (i = 0; i < nq; i++, created++) {
+		r[i] = bring_new(im, 64, false);
+		if (IS_ERR(r[i])) {
+			ret = PTR_ERR(r[i]);
+			goto out;
+		}
+	}
+	t1 = ktime_get_ns();
+	if (nq >= 64) {
+		REPORT(sc, im, rep, "queues=%u create_ns_per_queue=%llu", nq, (t1 - t0) / nq);
+		REPORT(sc, im, rep, "queues=%u kthreads_per_queue_x1000=%u", nq,
+		       (nr_kthreads() - k0) * 1000 / nq);
+	}
+
+	bench_expect(n);
+	t1 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		struct bjob *j = bjob_new(r[i % nq], 0, NULL);
+
+		if (!j) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		bjob_push(j);
+	}
+	ret = bench_wait_freed(r, nq);
+	t2 = ktime_get_ns();
+	if (!ret)
+		REPORT(sc, im, rep, "queues=%u jobs=%u ns_per_job=%llu", nq, n, (t2 - t1) / n);
+out:
+	t2 = ktime_get_ns();
+	for (i = 0; i < created; i++)
+		bring_destroy(r[i]);
+	t3 = ktime_get_ns();
+	if (!ret && nq >= 64)
+		REPORT(sc, im, rep, "queues=%u destroy_ns_per_queue=%llu", nq, (t3 - t2) / nq);
+	kfree(r);
+	return ret;
+}
+
+/* Small rings (4 credits); the firmware completes in batches of 4. */
+static int run_backpressure(enum impl im, unsigned int rep, unsigned int n)
+{
+	struct bring *r = bring_new(im, 4, im != FLOOR);
+	unsigned int i, done = 0;
+	u64 t0, t1;
+	int ret = 0;
+
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	bench_expect(n);
+	t0 = ktime_get_ns();
+	i = push_n(r, n);
+	if (i < n)
+		ret = -ENOMEM;
+	while (!ret && im != FLOOR && done < i) {
+		unsigned int want = min(4u, i - done);
+
+		if (!wait_event_timeout(bench.fw_wait, READ_ONCE(r->nr_inflight) >= want,
+					60 * HZ)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		done += bring_complete(r, want, 0);
+	}
+	if (!ret)
+		ret = bench_wait_freed(&r, 1);
+	t1 = ktime_get_ns();
+	if (!ret)
+		REPORT("backpressure", im, rep, "credits=4 batch=4 jobs=%u ns_per_job=%llu",
+		       n, (t1 - t0) / n);
+	bring_destroy(r);
+	return ret;
+}
+
+/* A chain of @n jobs hopping across @nq rings: ns per hop. */
+static int run_chain(enum impl im, unsigned int rep, unsigned int nq, unsigned int n)
+{
+	struct bring *r[8];
+	struct dma_fence *prev = NULL;
+	unsigned int i, created = 0;
+	u64 t0, t1;
+	int ret = 0;
+
+	for (i = 0; i < nq; i++, created++) {
+		r[i] = bring_new(im, 64, false);
+		if (IS_ERR(r[i])) {
+			ret = PTR_ERR(r[i]);
+			goto out;
+		}
+	}
+	bench_expect(n);
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		struct bjob *j = bjob_new(r[i % nq], prev ? 1 : 0, &prev);
+
+		if (!j) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		prev = bjob_push(j);
+		/* The floor has no dependencies to wait for. */
+		prev = im == FLOOR ? NULL : dma_fence_get(prev);
+	}
+	dma_fence_put(prev);
+	ret = bench_wait_freed(r, nq);
+	t1 = ktime_get_ns();
+	if (!ret)
+		REPORT("chain", im, rep, "queues=%u hops=%u ns_per_hop=%llu", nq, n, (t1 - t0) / n);
+out:
+	for (i = 0; i < created; i++)
+		bring_destroy(r[i]);
+	return ret;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Hardware done on ring 0 -> finished fence -> dependent job's run on ring 1. */
+static int run_latency(enum impl im, unsigned int rep, unsigned int n)
+{
+	struct bring *a, *b;
+	u64 *lat;
+	unsigned int i;
+	int ret = 0;
+
+	if (im == FLOOR)
+		return 0;
+	lat = kvcalloc(n, sizeof(*lat), GFP_KERNEL);
+	a = bring_new(im, 4, true);
+	b = bring_new(im, 4, false);
+	if (!lat || IS_ERR(a) || IS_ERR(b)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		struct bjob *ja = bjob_new(a, 0, NULL), *jb;
+		struct dma_fence *fa, *fb;
+		ktime_t ran_at = 0, done_at;
+
+		if (!ja) {
+			ret = -ENOMEM;
+			break;
+		}
+		bench_expect(2);
+		fa = dma_fence_get(bjob_push(ja));
+		jb = bjob_new(b, 1, &fa);
+		if (!jb) {
+			ret = -ENOMEM;
+			break;
+		}
+		jb->ran_at = &ran_at;
+		fb = dma_fence_get(bjob_push(jb));
+		if (!wait_event_timeout(bench.fw_wait, READ_ONCE(a->nr_inflight), 60 * HZ)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		done_at = ktime_get();
+		bring_complete(a, 1, 0);
+		if (dma_fence_wait_timeout(fb, false, 60 * HZ) <= 0)
+			ret = -ETIMEDOUT;
+		dma_fence_put(fb);
+		if (!ret)
+			ret = bench_wait_freed(NULL, 0);
+		lat[i] = ktime_to_ns(ktime_sub(ran_at, done_at));
+	}
+	if (!ret) {
+		sort(lat, n, sizeof(*lat), cmp_u64, NULL);
+		REPORT("latency", im, rep, "samples=%u p50_ns=%llu p99_ns=%llu",
+		       n, lat[n / 2], lat[n * 99 / 100]);
+	}
+out:
+	if (!IS_ERR_OR_NULL(a))
+		bring_destroy(a);
+	if (!IS_ERR_OR_NULL(b))
+		bring_destroy(b);
+	kvfree(lat);
+	return ret;
+}
+
+/* Destroy a ring with 1024 jobs queued and 64 on the hardware. */
+static int run_teardown(enum impl im, unsigned int rep)
+{
+	struct bring *r = bring_new(im, 64, true);
+	unsigned int n = 1024 + 64;
+	u64 t0, t1;
+	int ret = 0;
+
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	if (im == FLOOR) {
+		bring_destroy(r);
+		return 0;
+	}
+	bench_expect(n);
+	if (push_n(r, n) < n)
+		ret = -ENOMEM;
+	if (!wait_event_timeout(bench.fw_wait, READ_ONCE(r->nr_inflight) >= 64, 60 * HZ))
+		ret = -ETIMEDOUT;
+	t0 = ktime_get_ns();
+	bring_destroy(r);
+	if (!ret)
+		ret = bench_wait_freed(NULL, 0);
+	t1 = ktime_get_ns();
+	if (!ret)
+		REPORT("teardown", im, rep, "queued=1024 running=64 destroy_ns=%llu", t1 - t0);
+	return ret;
+}
+
+/* Slab bytes per job in flight with 0, 1 and 4 unsignalled dependencies. */
+static int run_memory(enum impl im, unsigned int rep)
+{
+	static const unsigned int nd[] = { 0, 1, 4 };
+	const unsigned int n = 8192;
+	struct dma_fence *gate[4];
+	unsigned int k, i, g;
+	int ret = 0;
+
+	if (im == FLOOR)
+		return 0;
+	for (k = 0; k < ARRAY_SIZE(nd) && !ret; k++) {
+		struct bring *r = bring_new(im, n, true);
+		struct bjob *last = NULL;
+		unsigned long s0;
+
+		if (IS_ERR(r))
+			return PTR_ERR(r);
+		for (g = 0; g < ARRAY_SIZE(gate); g++) {
+			gate[g] = kzalloc_obj(*gate[g], GFP_KERNEL);
+			if (!gate[g])
+				return -ENOMEM;
+			dma_fence_init(gate[g], &bfw_ops, NULL, dma_fence_context_alloc(1), 1);
+		}
+		bench_expect(n);
+		s0 = slab_bytes();
+		for (i = 0; i < n; i++) {
+			struct dma_fence *deps[4];
+			struct bjob *j;
+
+			for (g = 0; g < nd[k]; g++)
+				deps[g] = dma_fence_get(gate[g]);
+			j = bjob_new(r, nd[k], deps);
+			if (!j) {
+				ret = -ENOMEM;
+				break;
+			}
+			bjob_push(j);
+			last = j;
+		}
+		if (!nd[k] && !wait_event_timeout(bench.fw_wait,
+						  READ_ONCE(r->nr_inflight) >= n, 60 * HZ))
+			ret = -ETIMEDOUT;
+		if (!ret)
+			REPORT("memory", im, rep, "deps=%u slab_bytes_per_job=%lu",
+			       nd[k], (slab_bytes() - s0) / n);
+		/* fwsched's only allocation per job: the finished fence + deps. */
+		if (!ret && im == FWSCHED && last)
+			REPORT("memory", im, rep, "deps=%u fwsched_alloc_bytes_per_job=%zu",
+			       nd[k], ksize(last->fw.finished));
+		for (g = 0; g < ARRAY_SIZE(gate); g++) {
+			dma_fence_signal(gate[g]);
+			dma_fence_put(gate[g]);
+		}
+		/* Now every job gets onto the hardware; let the firmware finish. */
+		while (!ret && atomic_read(&bench.freed) < n) {
+			if (!wait_event_timeout(bench.fw_wait, READ_ONCE(r->nr_inflight) ||
+						atomic_read(&bench.freed) >= n, 60 * HZ))
+				ret = -ETIMEDOUT;
+			bring_complete(r, UINT_MAX, 0);
+		}
+		if (!ret)
+			ret = bench_wait_freed(NULL, 0);
+		bring_destroy(r);
+	}
+	return ret;
+}
+
+static unsigned long used_bytes(void)
+{
+	return (totalram_pages() - global_zone_page_state(NR_FREE_PAGES)) << PAGE_SHIFT;
+}
+
+/*
+ * Memory per queue, in a boot of its own (make bench boots one per
+ * implementation): slab bytes, all memory including kernel-thread stacks,
+ * and kernel threads, for 4096 queues.
+ */
+static int run_qmem(enum impl im, unsigned int rep)
+{
+	const unsigned int nq = 4096;
+	struct bring **r = kvcalloc(nq, sizeof(*r), GFP_KERNEL);
+	unsigned long s0, u0;
+	unsigned int i, k0;
+	int ret = 0;
+
+	if (!r)
+		return -ENOMEM;
+	k0 = nr_kthreads();
+	s0 = slab_bytes();
+	u0 = used_bytes();
+	for (i = 0; i < nq; i++) {
+		r[i] = bring_new(im, 64, false);
+		if (IS_ERR(r[i])) {
+			ret = PTR_ERR(r[i]);
+			break;
+		}
+	}
+	if (!ret) {
+		REPORT("qmem", im, rep, "queues=%u slab_bytes_per_queue=%lu", nq,
+		       (slab_bytes() - s0) / nq);
+		REPORT("qmem", im, rep, "queues=%u total_bytes_per_queue=%lu", nq,
+		       (used_bytes() - u0) / nq);
+		REPORT("qmem", im, rep, "queues=%u kthreads_per_queue_x1000=%u", nq,
+		       (nr_kthreads() - k0) * 1000 / nq);
+	}
+	while (i--)
+		bring_destroy(r[i]);
+	kvfree(r);
+	return ret;
+}
+
+static bool want(const char *list, const char *name)
+{
+	return !strcmp(list, "all") || !strcmp(list, name);
+}
+
+static int run_one(enum impl im, unsigned int rep)
+{
+	static const unsigned int many[] = { 64, 256, 1024, 4096 };
+	unsigned int i;
+	int ret = 0;
+
+	if (want(scenario, "throughput")) {
+		ret = ret ?: run_spread("throughput", im, rep, 1, jobs);
+		ret = ret ?: run_spread("throughput", im, rep, 64, jobs);
+	}
+	for (i = 0; want(scenario, "queues") && i < ARRAY_SIZE(many); i++)
+		ret = ret ?: run_spread("queues", im, rep, many[i], max(jobs, many[i]));
+	if (want(scenario, "backpressure"))
+		ret = ret ?: run_backpressure(im, rep, jobs);
+	if (want(scenario, "chain")) {
+		ret = ret ?: run_chain(im, rep, 2, jobs);
+		ret = ret ?: run_chain(im, rep, 8, jobs);
+	}
+	if (want(scenario, "latency"))
+		ret = ret ?: run_latency(im, rep, 1000);
+	if (want(scenario, "teardown"))
+		ret = ret ?: run_teardown(im, rep);
+	/* Memory only when asked: it wants a boot of its own. */
+	if (!strcmp(scenario, "memory") && rep == 0)
+		ret = ret ?: run_memory(im, rep);
+	if (!strcmp(scenario, "qmem") && rep == 0)
+		ret = ret ?: run_qmem(im, rep);
+	return ret;
+}
+
+static int __init bench_init(void)
+{
+	unsigned int rep;
+	int im, ret = 0;
+
+	init_completion(&bench.all_freed);
+	init_waitqueue_head(&bench.fw_wait);
+	bench.shared_wq = alloc_ordered_workqueue("fwsched-bench-shared", WQ_MEM_RECLAIM);
+	bench.floor_wq = alloc_workqueue("fwsched-bench-floor", WQ_PERCPU, 0);
+	bench.dev = root_device_register("fwsched_bench");
+	if (!bench.shared_wq || !bench.floor_wq || IS_ERR(bench.dev)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	pr_info("FWSCHED-BENCH-BEGIN scenario=%s impl=%s jobs=%u reps=%u\n",
+		scenario, impl, jobs, reps);
+	/* Interleaved: A B C D, A B C D, ... in one boot. */
+	for (rep = 0; rep < reps && !ret; rep++)
+		for (im = 0; im < NR_IMPLS && !ret; im++)
+			if (want(impl, impl_names[im]))
+				ret = run_one(im, rep);
+	pr_info("FWSCHED-BENCH-END ret=%d\n", ret);
+out:
+	if (!IS_ERR_OR_NULL(bench.dev))
+		root_device_unregister(bench.dev);
+	if (bench.shared_wq)
+		destroy_workqueue(bench.shared_wq);
+	if (bench.floor_wq)
+		destroy_workqueue(bench.floor_wq);
+	/* Everything ran at load time; the result is in the log. */
+	return 0;
+}
+
+static void __exit bench_exit(void)
+{
+}
+
+module_init(bench_init);
+module_exit(bench_exit);
+MODULE_DESCRIPTION("fwsched against drm_sched on one mock firmware");
+MODULE_LICENSE("GPL");
