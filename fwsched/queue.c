@@ -49,7 +49,7 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 
 	if (fwsched_should_fail_alloc(sizeof(*q)))
 		return ERR_PTR(-ENOMEM);
-	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	q = kzalloc_obj(*q, GFP_KERNEL);
 	if (!q)
 		return ERR_PTR(-ENOMEM);
 

@@ -404,6 +404,7 @@ static struct kunit_suite fence_test_suite = {
 	.name = "fwsched_fence",
 	.test_cases = fence_test_cases,
 };
+
 kunit_test_suite(fence_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for fwsched fences");

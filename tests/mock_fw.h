@@ -36,7 +36,7 @@ struct mock_ring {
 	enum mock_mode mode;
 	bool cancel_inflight;		/* provide ops->cancel_inflight */
 
-	spinlock_t lock;
+	spinlock_t lock;		/* @submitted, @credits_used, @last_seqno */
 	struct list_head submitted;	/* running on the "hardware" */
 	u32 credits_used;
 	u32 credit_limit;

@@ -91,6 +91,7 @@ static struct kunit_suite outlive_test_suite = {
 	.name = "fwsched_fence_outlive",
 	.test_cases = outlive_test_cases,
 };
+
 kunit_test_suite(outlive_test_suite);
 
 MODULE_DESCRIPTION("KUnit: fwsched fences outlive their issuer and fwsched.ko");

@@ -267,8 +267,11 @@ static void queue_parallel_submit(struct kunit *test)
 		complete_all(&go);
 		flush_workqueue(sub_wq);
 		/* Pushed; nothing completes before mock_ring_advance(). */
-		for (i = 0; i < workers * per; i++)
-			fences[i] = dma_fence_get(fwsched_job_finished(&ctx[i / per].jobs[i % per]->base));
+		for (i = 0; i < workers * per; i++) {
+			struct mock_job *mj = ctx[i / per].jobs[i % per];
+
+			fences[i] = dma_fence_get(fwsched_job_finished(&mj->base));
+		}
 
 		for (i = 0; i < ARRAY_SIZE(ring); i++) {
 			unsigned int want = shared ? (i == 16 ? workers * per : 0) :
@@ -328,7 +331,7 @@ static void queue_dep_kinds(struct kunit *test)
 		struct dma_fence_array *array;
 		struct dma_fence_chain *chain;
 		struct dma_resv resv;
-		int ran = atomic_read(&ring->ran);
+		int ran = atomic_read(&ring->ran), ret;
 
 		base = foreign_fence(test, dma_fence_context_alloc(1), 1);
 		switch (kind) {
@@ -354,8 +357,9 @@ static void queue_dep_kinds(struct kunit *test)
 			dma_resv_lock(&resv, NULL);
 			KUNIT_ASSERT_EQ(test, dma_resv_reserve_fences(&resv, 1), 0);
 			dma_resv_add_fence(&resv, base, DMA_RESV_USAGE_WRITE);
-			KUNIT_EXPECT_EQ(test, fwsched_job_add_resv_dependencies(&mj->base,
-						&resv, DMA_RESV_USAGE_READ), 0);
+			ret = fwsched_job_add_resv_dependencies(&mj->base, &resv,
+								DMA_RESV_USAGE_READ);
+			KUNIT_EXPECT_EQ(test, ret, 0);
 			dma_resv_unlock(&resv);
 			break;
 		case CROSS: {
@@ -914,6 +918,7 @@ static struct kunit_suite queue_test_suite = {
 	.exit = queue_test_exit,
 	.test_cases = queue_test_cases,
 };
+
 kunit_test_suite(queue_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for fwsched queues");

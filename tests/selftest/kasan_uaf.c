@@ -17,8 +17,8 @@ static void uaf_fn(struct work_struct *w)
 	if (!p)
 		return;
 	kfree(p);
-	pr_info("fwsched selftest: planted use-after-free reads %d\n",
-		READ_ONCE(*(volatile char *)p));
+	OPTIMIZER_HIDE_VAR(p);
+	pr_info("fwsched selftest: planted use-after-free reads %d\n", p[0]);
 }
 
 static DECLARE_WORK(uaf_work, uaf_fn);

@@ -21,6 +21,7 @@ static struct kunit_suite selftest_suite = {
 	.name = "fwsched_selftest_kunit",
 	.test_cases = selftest_cases,
 };
+
 kunit_test_suite(selftest_suite);
 
 MODULE_DESCRIPTION("fwsched harness self-check: a failing KUnit case");

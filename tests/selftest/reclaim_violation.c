@@ -46,7 +46,7 @@ static int __init bad_init(void)
 
 	if (IS_ERR(q))
 		return PTR_ERR(q);
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc_obj(*job, GFP_KERNEL);
 	if (!job || fwsched_job_init(&job->base, q, 1, 0)) {
 		kfree(job);
 		fwsched_queue_destroy(q);
