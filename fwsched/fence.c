@@ -23,14 +23,6 @@ enum {
 
 #define FWSCHED_NAME_MAX 64
 
-/*
- * All inline fence locks share one lockdep class by default, so signalling
- * a queue's finished fence from the callback of the hardware fence (the
- * fast path) would look like recursive locking.  fwsched fences get classes
- * of their own: one for fences drivers issue themselves (they may be the
- * hardware fences) and one for queues' finished fences.
- */
-static struct lock_class_key fwsched_fence_lock_key;
 
 static const char *fwsched_fence_get_driver_name(struct dma_fence *f)
 {
@@ -274,9 +266,9 @@ void fwsched_fence_free(struct fwsched_fence *fence)
 }
 EXPORT_SYMBOL_GPL(fwsched_fence_free);
 
-/* fwsched_fence_arm(), with the lockdep class of the fence's lock. */
+/* fwsched_fence_arm(), for a queue's finished fence if @finished. */
 void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *tl,
-			 struct lock_class_key *key)
+			 bool finished)
 {
 	unsigned long flags;
 
@@ -287,7 +279,7 @@ void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *t
 	WARN_ON(tl->dead);
 	dma_fence_init(&fence->base, &fwsched_fence_ops, NULL, tl->context,
 		       tl->next_seqno++);
-	lockdep_set_class(&fence->base.inline_lock, key);
+	fwsched_fence_lockdep_class(&fence->base, finished);
 	fence->tl = tl;
 	fence->state = FWSCHED_FENCE_PENDING;
 	kref_get(&tl->ref);
@@ -310,7 +302,7 @@ void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *t
  */
 void fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *tl)
 {
-	__fwsched_fence_arm(fence, tl, &fwsched_fence_lock_key);
+	__fwsched_fence_arm(fence, tl, false);
 }
 EXPORT_SYMBOL_GPL(fwsched_fence_arm);
 

@@ -20,7 +20,8 @@
 /* fence.c */
 struct fwsched_fence *fwsched_fence_alloc_extra(size_t extra, gfp_t gfp);
 void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *tl,
-			 struct lock_class_key *key);
+			 bool finished);
+void fwsched_fence_lockdep_class(struct dma_fence *f, bool finished);
 
 /**
  * fwsched_fence_extra() - the bytes allocated after a fence

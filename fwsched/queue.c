@@ -287,13 +287,10 @@ int fwsched_job_add_resv_dependencies(struct fwsched_job *job,
 }
 EXPORT_SYMBOL_GPL(fwsched_job_add_resv_dependencies);
 
-/* See fence.c: finished fences are signalled inside hardware-fence callbacks. */
-static struct lock_class_key fwsched_finished_lock_key;
-
 static void __fwsched_job_arm(struct fwsched_job *job)
 {
-	__fwsched_fence_arm(job->finished, job->queue->timeline,
-			    &fwsched_finished_lock_key);
+	/* Finished fences are signalled inside hardware-fence callbacks. */
+	__fwsched_fence_arm(job->finished, job->queue->timeline, true);
 	job->state = FWSCHED_JOB_ARMED;
 }
 
