@@ -23,7 +23,6 @@ enum {
 
 #define FWSCHED_NAME_MAX 64
 
-
 static const char *fwsched_fence_get_driver_name(struct dma_fence *f)
 {
 	/* Called only while @f is unsignalled or under rcu_read_lock(). */
