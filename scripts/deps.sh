@@ -3,13 +3,12 @@
 #
 # deps.sh - install the Debian packages a step needs, only when missing.
 #
-#   scripts/deps.sh kernel|bench|analyze
+#   scripts/deps.sh kernel|bench
 set -euo pipefail
 
 case "${1:-kernel}" in
 kernel)  pkgs="make gcc flex bison bc libelf-dev libssl-dev python3 xz-utils busybox-static perl rsync" ;;
 bench)   pkgs="linux-perf gnuplot-nox" ;;
-analyze) pkgs="sparse clang-19 codespell" ;;
 *) echo "deps.sh: unknown set $1" >&2; exit 2 ;;
 esac
 
