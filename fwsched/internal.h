@@ -14,6 +14,7 @@
 #include <linux/workqueue.h>
 
 #include <fwsched/fence.h>
+#include <fwsched/slot.h>
 
 #define FWSCHED_VERSION "0.1"
 
@@ -79,6 +80,15 @@ static inline bool fwsched_should_fail_alloc(size_t size)
 	return false;
 }
 #endif
+
+/* slot.c: the queue's side of its slot pool; see there. */
+struct fwsched_queue;
+void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool,
+			 enum fwsched_priority prio);
+void fwsched_slot_detach(struct fwsched_queue *q);
+bool fwsched_slot_ready(struct fwsched_queue *q);
+void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more);
+void fwsched_slot_set_prio(struct fwsched_queue *q, enum fwsched_priority prio);
 
 /* main.c: fwsched's own workqueues. */
 extern struct workqueue_struct *fwsched_wq;

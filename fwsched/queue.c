@@ -70,6 +70,8 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	INIT_LIST_HEAD(&q->inflight);
 	q->credit_limit = args->credit_limit;
 	q->priority = args->priority;
+	if (args->pool)
+		fwsched_slot_attach(q, args->pool, args->priority);
 	init_llist_head(&q->done);
 	atomic_set(&q->callbacks, 0);
 	INIT_WORK(&q->work, fwsched_queue_work);
@@ -114,6 +116,55 @@ void fwsched_queue_put(struct fwsched_queue *queue)
 		kref_put(&queue->ref, fwsched_queue_release);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_put);
+
+/**
+ * fwsched_queue_set_priority() - change a queue's priority
+ * @queue: the queue
+ * @priority: the new &enum fwsched_priority
+ *
+ * Takes effect between two jobs, in the queue's work item: never while
+ * run_job runs.  A queue waiting for a slot moves to the tail of its new
+ * level's FIFO; a queue holding a slot is counted at its new level at once
+ * if that is higher, else when it gives the slot back, and gives it back at
+ * once if the new level could not have taken it.
+ *
+ * Context: process context; does not sleep or allocate.
+ * Return: 0; -EINVAL for a priority out of range; -ESHUTDOWN if the queue
+ * is being destroyed.
+ */
+int fwsched_queue_set_priority(struct fwsched_queue *queue,
+			       enum fwsched_priority priority)
+{
+	int ret = 0;
+
+	if (priority >= FWSCHED_PRIO_COUNT)
+		return -EINVAL;
+	spin_lock(&queue->lock);
+	if (queue->state == FWSCHED_QUEUE_DEAD) {
+		ret = -ESHUTDOWN;
+	} else if (queue->priority != priority) {
+		queue->priority = priority;
+		queue->priority_changed = true;
+	}
+	spin_unlock(&queue->lock);
+	if (!ret)
+		queue_work(queue->wq, &queue->work);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(fwsched_queue_set_priority);
+
+/**
+ * fwsched_queue_priority() - a queue's priority
+ * @queue: the queue
+ *
+ * Context: any context.
+ * Return: the last priority set, whether or not it took effect yet.
+ */
+enum fwsched_priority fwsched_queue_priority(struct fwsched_queue *queue)
+{
+	return READ_ONCE(queue->priority);
+}
+EXPORT_SYMBOL_GPL(fwsched_queue_priority);
 
 /* ---- jobs ---------------------------------------------------------------- */
 
@@ -505,6 +556,9 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 		spin_unlock(&q->lock);
 		if (!fwsched_job_deps_signalled(job))
 			return;
+		/* A queue with a slot pool runs only while it holds a slot. */
+		if (q->slot.pool && !job->error && !fwsched_slot_ready(q))
+			return;
 		spin_lock(&q->lock);
 		if (q->state != FWSCHED_QUEUE_RUNNING)
 			break;
@@ -526,10 +580,41 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 		spin_unlock(&q->lock);
 
 		fwsched_job_run(job);
+		q->slot.runs++;
 
 		spin_lock(&q->lock);
 	}
 	spin_unlock(&q->lock);
+}
+
+/* A priority change takes effect here, between two jobs. */
+static void fwsched_queue_apply_priority(struct fwsched_queue *q)
+{
+	enum fwsched_priority prio;
+	bool changed;
+
+	spin_lock(&q->lock);
+	changed = q->priority_changed;
+	q->priority_changed = false;
+	prio = q->priority;
+	spin_unlock(&q->lock);
+	if (changed)
+		fwsched_slot_set_prio(q, prio);
+}
+
+/* Give the slot back when idle, or bind one for jobs in flight. */
+static void fwsched_queue_slot_update(struct fwsched_queue *q)
+{
+	bool idle, more, dead;
+
+	spin_lock(&q->lock);
+	idle = list_empty(&q->inflight);
+	more = !list_empty(&q->pending);
+	dead = q->state == FWSCHED_QUEUE_DEAD;
+	spin_unlock(&q->lock);
+	/* A dying queue's slot is given back by fwsched_slot_detach(). */
+	if (!dead)
+		fwsched_slot_update(q, idle, more);
 }
 
 static void fwsched_queue_work(struct work_struct *work)
@@ -539,7 +624,11 @@ static void fwsched_queue_work(struct work_struct *work)
 
 	cookie = fwsched_signalling_begin();
 	fwsched_queue_reap(q);
+	if (q->slot.pool)
+		fwsched_queue_apply_priority(q);
 	fwsched_queue_run(q);
+	if (q->slot.pool)
+		fwsched_queue_slot_update(q);
 	fwsched_signalling_end(cookie);
 }
 
@@ -654,6 +743,11 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 
 	cookie = fwsched_signalling_begin();
 	fwsched_queue_reap(queue);
+	if (queue->slot.pool) {
+		fwsched_slot_detach(queue);
+		/* A grant may have queued the work item once more. */
+		cancel_work_sync(&queue->work);
+	}
 	fwsched_signalling_end(cookie);
 	WARN_ON(!list_empty(&queue->inflight));
 

@@ -74,6 +74,9 @@ static struct dma_fence *mock_run_job(struct fwsched_job *job)
 	ring->last_seqno = job->finished->base.seqno;
 	if (ring->credits_used + job->credits > ring->credit_limit)
 		atomic_inc(&ring->credit_violations);
+	if (ring->uses_pool && (READ_ONCE(ring->slot) < 0 ||
+				fwsched_queue_slot(job->queue) != READ_ONCE(ring->slot)))
+		atomic_inc(&ring->slot_violations);
 
 	if (mj->run_error) {
 		spin_unlock_irqrestore(&ring->lock, flags);
@@ -143,16 +146,20 @@ const struct fwsched_queue_ops mock_ops = {
 };
 
 /**
- * mock_ring_new() - a ring and its queue
+ * mock_ring_new_pool() - a ring and its queue, on a slot pool
  * @test: the test; failures to create abort it
  * @credit_limit: the ring size
  * @mode: how jobs complete
  * @wq: the queue's workqueue, NULL for fwsched's
+ * @pool: the slot pool, or NULL
+ * @prio: the queue's priority
  *
  * Return: the ring.
  */
-struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
-				enum mock_mode mode, struct workqueue_struct *wq)
+struct mock_ring *mock_ring_new_pool(struct kunit *test, u32 credit_limit,
+				     enum mock_mode mode, struct workqueue_struct *wq,
+				     struct fwsched_slot_pool *pool,
+				     enum fwsched_priority prio)
 {
 	struct fwsched_queue_args args = {
 		.ops = &mock_ops,
@@ -160,12 +167,15 @@ struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
 		.driver_name = "fwsched-mock",
 		.wq = wq,
 		.credit_limit = credit_limit,
-		.priority = FWSCHED_PRIO_NORMAL,
+		.priority = prio,
+		.pool = pool,
 	};
 	struct mock_ring *ring = kunit_kzalloc(test, sizeof(*ring), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, ring);
 	ring->test = test;
+	ring->uses_pool = pool;
+	ring->slot = -1;
 	ring->mode = mode;
 	ring->credit_limit = credit_limit;
 	spin_lock_init(&ring->lock);
@@ -181,6 +191,22 @@ struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(ring->q), "queue_create: %ld",
 			       PTR_ERR(ring->q));
 	return ring;
+}
+
+/**
+ * mock_ring_new() - a ring and its queue, without slots
+ * @test: the test; failures to create abort it
+ * @credit_limit: the ring size
+ * @mode: how jobs complete
+ * @wq: the queue's workqueue, NULL for fwsched's
+ *
+ * Return: the ring.
+ */
+struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
+				enum mock_mode mode, struct workqueue_struct *wq)
+{
+	return mock_ring_new_pool(test, credit_limit, mode, wq, NULL,
+				  FWSCHED_PRIO_NORMAL);
 }
 
 /**
@@ -294,4 +320,6 @@ void mock_expect_clean(struct kunit *test, struct mock_ring *ring)
 			    "run_job called beyond the credit limit");
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->order_violations), 0,
 			    "run_job called out of submission order");
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->slot_violations), 0,
+			    "run_job called on a queue not bound to a slot");
 }

@@ -45,6 +45,11 @@ struct mock_ring {
 
 	atomic_t ran, completed, freed, cancelled, on_hw;
 	atomic_t credit_violations, order_violations;
+
+	/* Slot pools: the slot the "firmware" has the ring in, or -1. */
+	bool uses_pool;
+	int slot;
+	atomic_t slot_violations;	/* run_job while not in a slot */
 	int last_cancel_error;
 	wait_queue_head_t wait;
 };
@@ -66,6 +71,10 @@ extern const struct fwsched_queue_ops mock_ops;
 
 struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
 				enum mock_mode mode, struct workqueue_struct *wq);
+struct mock_ring *mock_ring_new_pool(struct kunit *test, u32 credit_limit,
+				     enum mock_mode mode, struct workqueue_struct *wq,
+				     struct fwsched_slot_pool *pool,
+				     enum fwsched_priority prio);
 void mock_ring_destroy(struct mock_ring *ring);
 struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
 			      unsigned int max_deps);

@@ -17,6 +17,7 @@
 #include <linux/workqueue.h>
 
 #include <fwsched/fence.h>
+#include <fwsched/slot.h>
 
 /**
  * DOC: fwsched queues
@@ -60,22 +61,6 @@
  * the driver passes in, or on fwsched's own (WQ_MEM_RECLAIM).  Many queues
  * may share one workqueue.
  */
-
-/**
- * enum fwsched_priority - priority of a queue
- * @FWSCHED_PRIO_LOW: background work
- * @FWSCHED_PRIO_NORMAL: the default
- * @FWSCHED_PRIO_HIGH: interactive work
- * @FWSCHED_PRIO_REALTIME: compositors and other deadline-bound work
- * @FWSCHED_PRIO_COUNT: number of levels
- */
-enum fwsched_priority {
-	FWSCHED_PRIO_LOW,
-	FWSCHED_PRIO_NORMAL,
-	FWSCHED_PRIO_HIGH,
-	FWSCHED_PRIO_REALTIME,
-	FWSCHED_PRIO_COUNT,
-};
 
 /**
  * enum fwsched_queue_state - where a queue is in its life
@@ -148,6 +133,8 @@ struct fwsched_queue_ops {
  *	driver's workqueue must be WQ_MEM_RECLAIM and outlive the queue.
  * @credit_limit: ring size in credits; at least 1
  * @priority: initial &enum fwsched_priority
+ * @pool: the device's firmware slots, or NULL if the queue needs none; see
+ *	&struct fwsched_slot_pool.  Must outlive the queue.
  * @priv: driver data, returned by fwsched_queue_priv()
  */
 struct fwsched_queue_args {
@@ -157,6 +144,7 @@ struct fwsched_queue_args {
 	struct workqueue_struct *wq;
 	u32 credit_limit;
 	enum fwsched_priority priority;
+	struct fwsched_slot_pool *pool;
 	void *priv;
 };
 
@@ -171,12 +159,14 @@ struct fwsched_queue_args {
  * the queue outlives its jobs because destroy drains them.  Finished fences
  * hold references on @timeline only, never on the queue.
  *
- * Locking: @lock protects @state, @pending, @inflight, @credits and
- * @next_run.  It is never taken from a fence callback, so it needs no
- * irqsave.  @done is a lock-free list filled by hardware-fence callbacks
- * (any context) and emptied by the work item.  Only the work item calls
- * run_job, so the head of @pending is the work item's to examine without
- * @lock while @state is not DEAD.
+ * Locking: @lock protects @state, @pending, @inflight, @credits, @priority
+ * and @priority_changed.  It is never taken from a fence callback, so it
+ * needs no irqsave.  @slot is its pool's lock's (see &struct
+ * fwsched_slot_ref); the pool lock nests inside @lock.  @done is a
+ * lock-free list filled by hardware-fence callbacks (any context) and
+ * emptied by the work item.  Only the work item calls run_job, so the head
+ * of @pending is the work item's to examine without @lock while @state is
+ * not DEAD.
  *
  * All fields are private to fwsched; use the accessors.
  */
@@ -208,10 +198,12 @@ struct fwsched_queue {
 	u32 credit_limit;
 	/** @credits: credits of the jobs in @inflight; @lock. */
 	u32 credits;
-	/** @next_run: seqno of the next job to run; @lock. */
-	u64 next_run;
 	/** @priority: &enum fwsched_priority; @lock. */
 	enum fwsched_priority priority;
+	/** @priority_changed: the work item has to apply @priority; @lock. */
+	bool priority_changed;
+	/** @slot: the queue's slot state, if it has a slot pool. */
+	struct fwsched_slot_ref slot;
 
 	/** @done: jobs whose hardware fence signalled; lock-free. */
 	struct llist_head done;
@@ -270,6 +262,9 @@ void fwsched_queue_stop(struct fwsched_queue *queue);
 void fwsched_queue_start(struct fwsched_queue *queue);
 struct fwsched_queue *fwsched_queue_get(struct fwsched_queue *queue);
 void fwsched_queue_put(struct fwsched_queue *queue);
+int fwsched_queue_set_priority(struct fwsched_queue *queue,
+			       enum fwsched_priority priority);
+enum fwsched_priority fwsched_queue_priority(struct fwsched_queue *queue);
 
 /**
  * fwsched_queue_priv() - the driver data given at creation

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fwsched slot pools: the firmware's fixed set of queue slots, by priority.
+ *
+ * Copyright (C) 2026 The fwsched authors
+ */
+#ifndef _FWSCHED_SLOT_H_
+#define _FWSCHED_SLOT_H_
+
+#include <linux/dma-fence.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+/**
+ * DOC: fwsched slot pools
+ *
+ * Firmware schedulers run a queue only while it is bound to one of a fixed
+ * number of firmware slots (CSG slots on Mali CSF, contexts on GuC, queue
+ * slots on AGX).  A &struct fwsched_slot_pool is that set of slots for one
+ * device.  A queue created with &fwsched_queue_args.pool holds a slot before
+ * any of its jobs runs: its work item acquires one when its first job is
+ * ready, calls &fwsched_slot_ops.bind, and only then calls run_job.
+ *
+ * Reservation.  The driver reserves, per priority level p, r_p slots that
+ * only queues of priority p or higher may take.  Queues below level p
+ * together never hold more than ``N - (r_p + r_p+1 + ...)`` slots, so a
+ * queue of level p always finds its reservation free or held by queues of
+ * level p or above.  Both rules (never more than N held; reserved capacity
+ * never taken by a lower priority) are checked at every acquire and
+ * release, with a warning if broken.
+ *
+ * Waiting.  A queue that finds no slot it may take joins the FIFO of its
+ * level; fwsched never polls a slot.  What frees a slot is always a fence:
+ * a holder gives its slot up in its work item once the hardware fences of
+ * its jobs in flight have signalled, or, if the firmware can preempt, when
+ * the fence &fwsched_slot_ops.preempt returned signals.  The slot is then
+ * handed directly to the first eligible waiter, whose work item is queued;
+ * no wakeup can be lost because the hand-off happens under the pool lock
+ * that the waiter joined the FIFO under.
+ *
+ * Release policy (&fwsched_slot_pool_args.release):
+ *
+ * * %FWSCHED_SLOT_RELEASE_IDLE: a queue gives its slot back as soon as it
+ *   has no job in flight.
+ * * %FWSCHED_SLOT_RELEASE_ON_DEMAND: an idle queue keeps its slot (its
+ *   firmware context stays resident) until a waiter needs one; then the
+ *   idle holder of lowest priority is asked to give it up.
+ *
+ * Forward progress.  A holder that has run &fwsched_slot_pool_args.quantum
+ * jobs since it got its slot yields it (stops running new jobs, lets its jobs
+ * in flight complete, releases, and queues again at the tail of its FIFO)
+ * whenever a waiter exists that may take its slot.  A waiter of a higher
+ * level than some holder does not wait for the quantum: the lowest such
+ * holder is asked to yield at once (evicted; mid-job only if the pool was
+ * created with &fwsched_slot_pool_args.preempt).  Grants go to the highest
+ * level first, FIFO within a level, except that a waiter at the head of its
+ * FIFO that has been passed over %FWSCHED_SLOT_AGE_LIMIT times by grants it
+ * could have taken is served before every other level.
+ *
+ * The starvation bound that follows: a waiter at the head of its FIFO is
+ * granted a slot at the latest at the (%FWSCHED_SLOT_AGE_LIMIT + 1)-th
+ * release of a slot it may take, and while it waits every holder of such a
+ * slot releases it after at most quantum + credit_limit of its own job
+ * completions.  In job completions of the holders it may displace, a waiter
+ * at the head of its FIFO therefore waits at most
+ * ``(FWSCHED_SLOT_AGE_LIMIT + 1) * H * (quantum + credit_limit)``, H being
+ * their number; a waiter k places back in its FIFO waits k such periods
+ * more.
+ *
+ * Allocation.  Every bit of waiter state is in the queue (&struct
+ * fwsched_slot_ref), allocated with it.  Acquire, release, hand-off,
+ * preemption and priority changes allocate nothing and run on the
+ * fence-signalling path.
+ *
+ * Locking.  The pool lock protects the counters, the free slots, the FIFOs
+ * and the &struct fwsched_slot_ref of every attached queue.  It is taken
+ * irqsave (a preempt fence may signal from an interrupt), is the innermost
+ * fwsched lock (a queue's lock may be held when it is taken, never the
+ * reverse) and is never held across a driver callback.
+ */
+
+/**
+ * enum fwsched_priority - priority of a queue
+ * @FWSCHED_PRIO_LOW: background work
+ * @FWSCHED_PRIO_NORMAL: the default
+ * @FWSCHED_PRIO_HIGH: interactive work
+ * @FWSCHED_PRIO_REALTIME: compositors and other deadline-bound work
+ * @FWSCHED_PRIO_COUNT: number of levels
+ */
+enum fwsched_priority {
+	FWSCHED_PRIO_LOW,
+	FWSCHED_PRIO_NORMAL,
+	FWSCHED_PRIO_HIGH,
+	FWSCHED_PRIO_REALTIME,
+	FWSCHED_PRIO_COUNT,
+};
+
+/*
+ * A waiter at the head of its FIFO passed over this many times by grants it
+ * could have taken is served next, whatever its level.
+ */
+#define FWSCHED_SLOT_AGE_LIMIT 4
+
+struct fwsched_queue;
+struct fwsched_slot_pool;
+
+/**
+ * enum fwsched_slot_release - when an idle queue gives its slot back
+ * @FWSCHED_SLOT_RELEASE_IDLE: as soon as it has no job in flight
+ * @FWSCHED_SLOT_RELEASE_ON_DEMAND: when another queue needs a slot
+ */
+enum fwsched_slot_release {
+	FWSCHED_SLOT_RELEASE_IDLE,
+	FWSCHED_SLOT_RELEASE_ON_DEMAND,
+};
+
+/**
+ * struct fwsched_slot_ops - what a driver provides for its slots
+ *
+ * All are called from the queue's work item (or from the task destroying
+ * the queue), without fwsched locks held, inside the fence-signalling path:
+ * the rules of &struct fwsched_queue_ops apply (no GFP_KERNEL, no locks
+ * held around reclaim).
+ */
+struct fwsched_slot_ops {
+	/**
+	 * @bind: @queue got firmware slot @slot; load its context.  Called
+	 * before the first run_job on that slot.  Optional.
+	 */
+	void (*bind)(struct fwsched_queue *queue, unsigned int slot);
+	/**
+	 * @unbind: @queue gives @slot back; it has no job in flight.  Unload
+	 * its context.  Optional.
+	 */
+	void (*unbind)(struct fwsched_queue *queue, unsigned int slot);
+	/**
+	 * @preempt: only for pools created with
+	 * &fwsched_slot_pool_args.preempt: take @slot from @queue although
+	 * jobs are in flight.  Return NULL if the slot is free on return, or
+	 * a fence that signals when the firmware has saved the queue and
+	 * left the slot (fwsched takes the reference).  The jobs stay in
+	 * flight: their hardware fences signal after the queue has been
+	 * bound again.  An ERR_PTR means "cannot preempt now": the queue
+	 * then drains its jobs in flight instead.
+	 */
+	struct dma_fence *(*preempt)(struct fwsched_queue *queue,
+				     unsigned int slot);
+};
+
+/**
+ * struct fwsched_slot_pool_args - how to create a slot pool
+ * @ops: the driver's callbacks, or NULL; must outlive the pool
+ * @nr_slots: number of firmware slots, 1 to 4096
+ * @reserved: per &enum fwsched_priority level, slots only queues of that
+ *	level or above may take; the sum must not exceed @nr_slots.
+ *	@reserved[FWSCHED_PRIO_LOW] is meaningless and must be 0.
+ * @release: &enum fwsched_slot_release
+ * @quantum: jobs a holder may run before it yields to a waiter; 0 means 16
+ * @preempt: the firmware can take a slot from a queue mid-job; needs
+ *	&fwsched_slot_ops.preempt
+ * @priv: driver data
+ */
+struct fwsched_slot_pool_args {
+	const struct fwsched_slot_ops *ops;
+	u32 nr_slots;
+	u32 reserved[FWSCHED_PRIO_COUNT];
+	enum fwsched_slot_release release;
+	u32 quantum;
+	bool preempt;
+	void *priv;
+};
+
+/**
+ * struct fwsched_slot_stats - slot history of one queue
+ * @grants: slots received
+ * @yields: slots given back while the queue still had work
+ * @preemptions: slots taken from it by preemption
+ * @max_passed: most grants to other queues during one wait of this queue
+ */
+struct fwsched_slot_stats {
+	u64 grants;
+	u64 yields;
+	u64 preemptions;
+	u64 max_passed;
+};
+
+/**
+ * struct fwsched_slot_ref - a queue's slot state; private to fwsched
+ *
+ * Embedded in &struct fwsched_queue, so that waiting for and holding a slot
+ * allocate nothing.  Fields are protected by the pool lock, except @pool
+ * (constant) and @runs (the queue's work item's).
+ */
+struct fwsched_slot_ref {
+	/** @pool: constant; NULL if the queue has no slot pool. */
+	struct fwsched_slot_pool *pool;
+	/** @link: in the pool's FIFO of @prio while waiting, else holders. */
+	struct list_head link;
+	/** @state: FWSCHED_SLOT_* (slot.c). */
+	u8 state;
+	/** @prio: the level the pool counts the queue at. */
+	u8 prio;
+	/** @next_prio: the queue's level; becomes @prio at the next release. */
+	u8 next_prio;
+	/** @yield: asked to give the slot back. */
+	bool yield;
+	/** @idle: holding with no job in flight. */
+	bool idle;
+	/** @asked: a holder was asked to yield for this waiter. */
+	bool asked;
+	/** @bound: &fwsched_slot_ops.bind was called for @slot. */
+	bool bound;
+	/** @passed: grants this head-of-FIFO waiter could have taken. */
+	u16 passed;
+	/** @slot: the slot held, or -1. */
+	int slot;
+	/** @runs: jobs run since @slot was bound; work item. */
+	u32 runs;
+	/** @wait_grants: pool grant count when the wait began. */
+	u64 wait_grants;
+	/** @preempt_fence: from &fwsched_slot_ops.preempt, until it signals. */
+	struct dma_fence *preempt_fence;
+	/** @preempt_cb: on @preempt_fence. */
+	struct dma_fence_cb preempt_cb;
+	/** @stats: counters; pool lock. */
+	struct fwsched_slot_stats stats;
+};
+
+struct fwsched_slot_pool *
+fwsched_slot_pool_create(const struct fwsched_slot_pool_args *args);
+int fwsched_slot_pool_destroy(struct fwsched_slot_pool *pool);
+void *fwsched_slot_pool_priv(const struct fwsched_slot_pool *pool);
+unsigned int fwsched_slot_pool_held(struct fwsched_slot_pool *pool,
+				    enum fwsched_priority prio);
+int fwsched_queue_slot(struct fwsched_queue *queue);
+int fwsched_queue_slot_stats(struct fwsched_queue *queue,
+			     struct fwsched_slot_stats *stats);
+
+#endif /* _FWSCHED_SLOT_H_ */
