@@ -35,12 +35,27 @@ static const char *fwsched_fence_get_timeline_name(struct dma_fence *f)
 }
 
 /*
+ * Called by the core only while @f is unsignalled (our ops are gone once it
+ * signals), under rcu_read_lock().  A queue's finished fence passes the
+ * deadline to its job; other fwsched fences ignore it.
+ */
+static void fwsched_fence_set_deadline(struct dma_fence *f, ktime_t deadline)
+{
+	struct fwsched_fence *ff = to_fwsched_fence(f);
+
+	if (ff->finished)
+		fwsched_finished_set_deadline(ff, deadline);
+}
+
+/*
  * No .release and no .wait: the core detaches the fence when it signals and
  * frees it with dma_fence_free(), which is why the dma_fence is at offset 0.
+ * .set_deadline does not prevent that.
  */
 static const struct dma_fence_ops fwsched_fence_ops = {
 	.get_driver_name = fwsched_fence_get_driver_name,
 	.get_timeline_name = fwsched_fence_get_timeline_name,
+	.set_deadline = fwsched_fence_set_deadline,
 };
 
 /**
@@ -280,6 +295,7 @@ void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *t
 		       tl->next_seqno++);
 	fwsched_fence_lockdep_class(&fence->base, finished);
 	fence->tl = tl;
+	fence->finished = finished;
 	fence->state = FWSCHED_FENCE_PENDING;
 	kref_get(&tl->ref);
 	dma_fence_get(&fence->base);		/* for @tl->pending */

@@ -35,6 +35,14 @@ static inline void *fwsched_fence_extra(struct fwsched_fence *f)
 	return f + 1;
 }
 
+/* queue.c: dma_fence_set_deadline() on a queue's finished fence. */
+void fwsched_finished_set_deadline(struct fwsched_fence *f, ktime_t deadline);
+
+/* queue.c: the job timeout stops counting while one of these holds. */
+#define FWSCHED_TDR_PAUSE_SLOT		BIT(0)	/* no firmware slot bound */
+#define FWSCHED_TDR_PAUSE_DRIVER	BIT(1)	/* fwsched_queue_suspend_timeout() */
+void fwsched_queue_tdr_pause(struct fwsched_queue *q, u8 reason, bool pause);
+
 /* main.c: the lockdep map of the signalling path, primed against reclaim. */
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 extern struct lockdep_map fwsched_signalling_map;
@@ -93,5 +101,6 @@ void fwsched_slot_set_prio(struct fwsched_queue *q, enum fwsched_priority prio);
 /* main.c: fwsched's own workqueues. */
 extern struct workqueue_struct *fwsched_wq;
 extern struct workqueue_struct *fwsched_destroy_wq;
+extern struct workqueue_struct *fwsched_tdr_wq;
 
 #endif /* _FWSCHED_INTERNAL_H_ */

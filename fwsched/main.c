@@ -109,6 +109,12 @@ static void fwsched_lockdep_prime(void)
 struct workqueue_struct *fwsched_wq;
 /* fwsched_queue_destroy_async(): waits for hardware, so not in reclaim. */
 struct workqueue_struct *fwsched_destroy_wq;
+/*
+ * Job timeouts.  On the signalling path (a hung job's fence is signalled by
+ * its timeout), and apart from the queues' workqueues because the handler
+ * disables and flushes a queue's work item.
+ */
+struct workqueue_struct *fwsched_tdr_wq;
 
 static int __init fwsched_init(void)
 {
@@ -121,7 +127,12 @@ static int __init fwsched_init(void)
 	if (!fwsched_wq)
 		return -ENOMEM;
 	fwsched_destroy_wq = alloc_workqueue("fwsched_destroy", WQ_UNBOUND, 0);
-	if (!fwsched_destroy_wq) {
+	fwsched_tdr_wq = alloc_workqueue("fwsched_tdr", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	if (!fwsched_destroy_wq || !fwsched_tdr_wq) {
+		if (fwsched_tdr_wq)
+			destroy_workqueue(fwsched_tdr_wq);
+		if (fwsched_destroy_wq)
+			destroy_workqueue(fwsched_destroy_wq);
 		destroy_workqueue(fwsched_wq);
 		return -ENOMEM;
 	}
@@ -137,6 +148,7 @@ static void __exit fwsched_exit(void)
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	debugfs_remove_recursive(fwsched_fail_dir);
 #endif
+	destroy_workqueue(fwsched_tdr_wq);
 	destroy_workqueue(fwsched_destroy_wq);
 	destroy_workqueue(fwsched_wq);
 	/*

@@ -26,8 +26,37 @@ enum {
 
 #define FWSCHED_MAX_DEPS 4096
 
+/*
+ * A job's one allocation: its finished fence, what a deadline needs, and
+ * room for its dependencies.  The fence is first (the dma-fence core frees
+ * the whole allocation through it), so all of this lives as long as the
+ * fence, which may be longer than the job.
+ */
+struct fwsched_finished {
+	/** @fence: the job's finished fence. */
+	struct fwsched_fence fence;
+	/** @job: the job, NULL once it is freed; fence lock. */
+	struct fwsched_job *job;
+	/** @deadline: earliest deadline asked for; fence lock. */
+	ktime_t deadline;
+	/** @deadline_node: in &fwsched_queue.deadlines while @queued. */
+	struct llist_node deadline_node;
+	/** @queued: on &fwsched_queue.deadlines; fence lock. */
+	bool queued;
+	/** @deps: the job's dependencies; the queue's work item's. */
+	struct dma_fence *deps[];
+};
+
+static struct fwsched_finished *to_finished(struct fwsched_fence *f)
+{
+	return container_of(f, struct fwsched_finished, fence);
+}
+
 static void fwsched_queue_work(struct work_struct *work);
 static void fwsched_queue_destroy_work(struct work_struct *work);
+static void fwsched_queue_tdr_work(struct work_struct *work);
+static void fwsched_queue_tdr_update(struct fwsched_queue *q, bool new_head);
+static void fwsched_job_run(struct fwsched_job *job);
 
 /**
  * fwsched_queue_create() - create a queue for one firmware ring
@@ -44,7 +73,9 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	struct fwsched_timeline *tl;
 
 	if (!args || !args->ops || !args->ops->run_job || !args->ops->free_job ||
-	    !args->credit_limit || args->priority >= FWSCHED_PRIO_COUNT)
+	    !args->credit_limit || args->priority >= FWSCHED_PRIO_COUNT ||
+	    (args->timeout_ms && !args->ops->timed_out) ||
+	    (args->direct_run && args->pool))
 		return ERR_PTR(-EINVAL);
 
 	if (fwsched_should_fail_alloc(sizeof(*q)))
@@ -69,9 +100,15 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	INIT_LIST_HEAD(&q->pending);
 	INIT_LIST_HEAD(&q->inflight);
 	q->credit_limit = args->credit_limit;
+	q->direct = args->direct_run;
 	q->priority = args->priority;
-	if (args->pool)
+	q->timeout = (u64)args->timeout_ms * NSEC_PER_MSEC;
+	INIT_DELAYED_WORK(&q->tdr, fwsched_queue_tdr_work);
+	init_llist_head(&q->deadlines);
+	if (args->pool) {
 		fwsched_slot_attach(q, args->pool, args->priority);
+		q->tdr_pause = FWSCHED_TDR_PAUSE_SLOT;
+	}
 	init_llist_head(&q->done);
 	atomic_set(&q->callbacks, 0);
 	INIT_WORK(&q->work, fwsched_queue_work);
@@ -181,28 +218,38 @@ EXPORT_SYMBOL_GPL(fwsched_queue_priority);
  *
  * Context: process context; may sleep (GFP_KERNEL).
  * Return: 0; -EINVAL for zero credits, more than the limit, or more than
- * 4096 dependencies; -ESHUTDOWN if @queue is being destroyed; -ENOMEM.
+ * 4096 dependencies; -ECANCELED if @queue was banned; -ESHUTDOWN if it is
+ * being destroyed; -ENOMEM.
  */
 int fwsched_job_init(struct fwsched_job *job, struct fwsched_queue *queue,
 		     u32 credits, unsigned int max_deps)
 {
+	struct fwsched_finished *fin;
 	struct fwsched_fence *f;
 
 	if (!job || !queue || !credits || credits > queue->credit_limit ||
 	    max_deps > FWSCHED_MAX_DEPS)
 		return -EINVAL;
-	if (READ_ONCE(queue->state) == FWSCHED_QUEUE_DEAD)
+	switch (READ_ONCE(queue->state)) {
+	case FWSCHED_QUEUE_DEAD:
 		return -ESHUTDOWN;
+	case FWSCHED_QUEUE_BANNED:
+		return -ECANCELED;
+	default:
+		break;
+	}
 
-	f = fwsched_fence_alloc_extra(array_size(max_deps, sizeof(*job->deps)),
-				      GFP_KERNEL);
+	f = fwsched_fence_alloc_extra(struct_size(fin, deps, max_deps) -
+				      sizeof(struct fwsched_fence), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
+	fin = to_finished(f);
 
 	memset(job, 0, sizeof(*job));
+	fin->job = job;
 	job->queue = queue;
 	job->finished = f;
-	job->deps = fwsched_fence_extra(f);
+	job->deps = fin->deps;
 	job->credits = credits;
 	job->max_deps = max_deps;
 	INIT_LIST_HEAD(&job->link);
@@ -210,6 +257,23 @@ int fwsched_job_init(struct fwsched_job *job, struct fwsched_queue *queue,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(fwsched_job_init);
+
+/* The finished fence forgets @job, which is about to be freed. */
+static void fwsched_job_forget(struct fwsched_job *job)
+{
+	struct fwsched_finished *fin = to_finished(job->finished);
+	unsigned long flags;
+
+	/* Unarmed: nobody can set a deadline on it. */
+	if (!dma_fence_was_initialized(&fin->fence.base)) {
+		fin->job = NULL;
+		return;
+	}
+	/* Serialise with fwsched_queue_deadlines(), which reads it locked. */
+	dma_fence_lock_irqsave(&fin->fence.base, flags);
+	fin->job = NULL;
+	dma_fence_unlock_irqrestore(&fin->fence.base, flags);
+}
 
 static void fwsched_job_put_deps(struct fwsched_job *job)
 {
@@ -237,6 +301,7 @@ void fwsched_job_cleanup(struct fwsched_job *job)
 	fwsched_job_put_deps(job);
 	if (job->state == FWSCHED_JOB_ARMED)
 		fwsched_fence_signal(job->finished, -ECANCELED);
+	fwsched_job_forget(job);
 	fwsched_fence_free(job->finished);
 	job->finished = NULL;
 }
@@ -244,9 +309,30 @@ EXPORT_SYMBOL_GPL(fwsched_job_cleanup);
 
 static void fwsched_job_note_error(struct fwsched_job *job, int error)
 {
-	if (error < 0 && !job->error)
-		job->error = error;
+	if (error < 0 && !READ_ONCE(job->error))
+		cmpxchg(&job->error, 0, error);
 }
+
+/**
+ * fwsched_job_set_error() - report a job's hardware error
+ * @job: a pushed job that has not been freed
+ * @error: a negative error code
+ *
+ * The first error reported for a job is what its finished fence signals
+ * with; a job that depends on it is then cancelled with the same error
+ * instead of running.  Call it before the hardware fence signals (or from
+ * &fwsched_queue_ops.timed_out, so that %FWSCHED_TIMEOUT_RESET does not
+ * run the job again).
+ *
+ * Context: any context; does not sleep or allocate.
+ */
+void fwsched_job_set_error(struct fwsched_job *job, int error)
+{
+	if (WARN_ON(error >= 0 || error < -MAX_ERRNO))
+		return;
+	fwsched_job_note_error(job, error);
+}
+EXPORT_SYMBOL_GPL(fwsched_job_set_error);
 
 /**
  * fwsched_job_add_dependency() - make a job wait for a fence
@@ -375,6 +461,7 @@ static void fwsched_job_free(struct fwsched_job *job)
 	fwsched_job_put_deps(job);
 	dma_fence_put(job->hw_fence);
 	job->hw_fence = NULL;
+	fwsched_job_forget(job);
 	fwsched_fence_free(job->finished);
 	job->finished = NULL;
 	job->queue->ops->free_job(job);
@@ -391,6 +478,79 @@ static void fwsched_job_cancel(struct fwsched_job *job, int error)
 	fwsched_job_free(job);
 }
 
+/*
+ * The right to call run_job.  The work item takes it for a run over the
+ * pending jobs, a direct push for one job, the timeout handler for its whole
+ * decision.  Whoever gives it back queues the work item if jobs are pending,
+ * since the work item leaves at once when it finds the right taken.
+ */
+static bool fwsched_queue_own(struct fwsched_queue *q)
+{
+	bool ok = false;
+
+	spin_lock(&q->lock);
+	if (!q->running) {
+		q->running = true;
+		ok = true;
+	}
+	spin_unlock(&q->lock);
+	return ok;
+}
+
+static bool fwsched_queue_owned(struct fwsched_queue *q)
+{
+	bool ret;
+
+	spin_lock(&q->lock);
+	ret = q->running;
+	spin_unlock(&q->lock);
+	return ret;
+}
+
+/* Give the right back; called with @lock held, returns with it dropped. */
+static void fwsched_queue_disown(struct fwsched_queue *q)
+	__releases(&q->lock)
+{
+	bool kick = !list_empty(&q->pending);
+
+	lockdep_assert_held(&q->lock);
+	q->running = false;
+	spin_unlock(&q->lock);
+	wake_up_var(&q->running);
+	if (kick)
+		queue_work(q->wq, &q->work);
+}
+
+/* A job on its way to run_job: in flight, credits taken.  @lock held. */
+static void fwsched_job_take_inflight(struct fwsched_job *job)
+{
+	struct fwsched_queue *q = job->queue;
+	bool first = list_empty(&q->inflight);
+
+	lockdep_assert_held(&q->lock);
+	list_move_tail(&job->link, &q->inflight);
+	if (q->timeout && first)
+		fwsched_queue_tdr_update(q, true);
+	q->credits += job->credits;
+	job->state = FWSCHED_JOB_INFLIGHT;
+}
+
+/* Have all dependencies of a job not yet pushed signalled?  Drops them. */
+static bool fwsched_job_deps_done(struct fwsched_job *job)
+{
+	unsigned int i;
+
+	for (i = job->next_dep; i < job->num_deps; i++)
+		if (!dma_fence_is_signaled(job->deps[i]))
+			return false;
+	while (job->next_dep < job->num_deps) {
+		fwsched_job_note_error(job, job->deps[job->next_dep]->error);
+		dma_fence_put(job->deps[job->next_dep]);
+		job->deps[job->next_dep++] = NULL;
+	}
+	return true;
+}
+
 /**
  * fwsched_job_push() - submit a job to its queue
  * @job: an initialised or armed job
@@ -403,27 +563,48 @@ static void fwsched_job_cancel(struct fwsched_job *job, int error)
  *
  * Context: process context; does not sleep or allocate.
  * Return: 0; -EINVAL if the job was pushed before (nothing is done);
- * -ESHUTDOWN if the queue is being destroyed: the job is cancelled
- * (cancel_job, finished fence signalled with -ECANCELED, free_job) before
- * this returns.
+ * -ESHUTDOWN if the queue is being destroyed, -ECANCELED if it was banned:
+ * the job is then cancelled (cancel_job, finished fence signalled with
+ * -ECANCELED, free_job) before this returns.
  */
 int fwsched_job_push(struct fwsched_job *job)
 {
 	struct fwsched_queue *q = job->queue;
-	bool cookie;
+	bool direct, cookie;
 
 	if (job->state > FWSCHED_JOB_ARMED)
 		return -EINVAL;
 
+	/* The job is still the caller's: look at its dependencies unlocked. */
+	direct = q->direct && fwsched_job_deps_done(job) && !READ_ONCE(job->error);
+
 	spin_lock(&q->lock);
 	if (job->state == FWSCHED_JOB_INIT)
 		__fwsched_job_arm(job);
-	if (unlikely(q->state == FWSCHED_QUEUE_DEAD)) {
+	if (unlikely(q->state >= FWSCHED_QUEUE_BANNED)) {
+		int ret = q->state == FWSCHED_QUEUE_DEAD ? -ESHUTDOWN : -ECANCELED;
+
 		spin_unlock(&q->lock);
 		cookie = fwsched_signalling_begin();
 		fwsched_job_cancel(job, -ECANCELED);
 		fwsched_signalling_end(cookie);
-		return -ESHUTDOWN;
+		return ret;
+	}
+	if (direct && q->state == FWSCHED_QUEUE_RUNNING && !q->running &&
+	    list_empty(&q->pending) &&
+	    q->credits + job->credits <= q->credit_limit) {
+		/* Nothing ahead of it: run it here, as the work item would. */
+		q->running = true;
+		fwsched_job_take_inflight(job);
+		spin_unlock(&q->lock);
+
+		cookie = fwsched_signalling_begin();
+		fwsched_job_run(job);
+		fwsched_signalling_end(cookie);
+
+		spin_lock(&q->lock);
+		fwsched_queue_disown(q);
+		return 0;
 	}
 	job->state = FWSCHED_JOB_PENDING;
 	list_add_tail(&job->link, &q->pending);
@@ -433,6 +614,175 @@ int fwsched_job_push(struct fwsched_job *job)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(fwsched_job_push);
+
+/* ---- timeouts and deadlines ------------------------------------------------ */
+
+/*
+ * Account the hardware time of the oldest job in flight.  Call after the
+ * head of @inflight, a pause reason or the state changed; @new_head gives
+ * the (new) head a full timeout.  The clock runs only while a job is in
+ * flight, the queue holds its slot and the driver has not suspended it.
+ */
+static void fwsched_queue_tdr_update(struct fwsched_queue *q, bool new_head)
+{
+	ktime_t now;
+	bool count;
+
+	lockdep_assert_held(&q->lock);
+	if (!q->timeout)
+		return;
+	now = ktime_get();
+	if (q->tdr_counting)
+		q->tdr_left -= ktime_to_ns(ktime_sub(now, q->tdr_since));
+	if (new_head)
+		q->tdr_left = q->timeout;
+	count = !list_empty(&q->inflight) && !q->tdr_pause &&
+		q->state < FWSCHED_QUEUE_BANNED;
+	q->tdr_counting = count;
+	q->tdr_since = now;
+	if (count)
+		mod_delayed_work(fwsched_tdr_wq, &q->tdr,
+				 nsecs_to_jiffies(max_t(s64, q->tdr_left, 0)) + 1);
+	else if (!atomic_read(&q->tdr_now))
+		cancel_delayed_work(&q->tdr);
+}
+
+/* slot.c and the driver: stop or restart the job timeout's clock. */
+void fwsched_queue_tdr_pause(struct fwsched_queue *q, u8 reason, bool pause)
+{
+	spin_lock(&q->lock);
+	if (pause)
+		q->tdr_pause |= reason;
+	else
+		q->tdr_pause &= ~reason;
+	fwsched_queue_tdr_update(q, false);
+	spin_unlock(&q->lock);
+}
+
+/**
+ * fwsched_queue_suspend_timeout() - the firmware suspended the queue
+ * @queue: the queue
+ *
+ * The job timeout stops counting until fwsched_queue_resume_timeout(), as
+ * it does while the queue holds no firmware slot.  Calls do not nest.
+ *
+ * Context: process context; does not sleep.
+ */
+void fwsched_queue_suspend_timeout(struct fwsched_queue *queue)
+{
+	fwsched_queue_tdr_pause(queue, FWSCHED_TDR_PAUSE_DRIVER, true);
+}
+EXPORT_SYMBOL_GPL(fwsched_queue_suspend_timeout);
+
+/**
+ * fwsched_queue_resume_timeout() - the firmware resumed the queue
+ * @queue: the queue
+ *
+ * Context: process context; does not sleep.
+ */
+void fwsched_queue_resume_timeout(struct fwsched_queue *queue)
+{
+	fwsched_queue_tdr_pause(queue, FWSCHED_TDR_PAUSE_DRIVER, false);
+}
+EXPORT_SYMBOL_GPL(fwsched_queue_resume_timeout);
+
+/**
+ * fwsched_queue_trigger_timeout() - handle a timeout now
+ * @queue: a queue with &fwsched_queue_ops.timed_out
+ *
+ * For a fault the firmware reported: &fwsched_queue_ops.timed_out is called
+ * for the oldest job in flight as soon as possible, whatever time it had.
+ * Nothing happens if no job is in flight by then.
+ *
+ * Context: any context, including hard interrupts.
+ */
+void fwsched_queue_trigger_timeout(struct fwsched_queue *queue)
+{
+	if (WARN_ON(!queue->ops->timed_out))
+		return;
+	atomic_set(&queue->tdr_now, 1);
+	mod_delayed_work(fwsched_tdr_wq, &queue->tdr, 0);
+}
+EXPORT_SYMBOL_GPL(fwsched_queue_trigger_timeout);
+
+/*
+ * dma_fence_set_deadline() on a finished fence, under rcu_read_lock(), any
+ * context: note the earliest deadline and let the work item pass it on.
+ * The job (and so its queue) is alive while @fin->job is set, which the
+ * fence lock serialises with fwsched_job_forget().
+ */
+void fwsched_finished_set_deadline(struct fwsched_fence *f, ktime_t deadline)
+{
+	struct fwsched_finished *fin = to_finished(f);
+	struct fwsched_queue *q;
+	unsigned long flags;
+
+	dma_fence_lock_irqsave(&f->base, flags);
+	if (fin->job && !test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &f->base.flags)) {
+		if (!fin->deadline || ktime_before(deadline, fin->deadline))
+			fin->deadline = deadline;
+		if (!fin->queued) {
+			fin->queued = true;
+			q = fin->job->queue;
+			dma_fence_get(&f->base);
+			llist_add(&fin->deadline_node, &q->deadlines);
+			queue_work(q->wq, &q->work);
+		}
+	}
+	dma_fence_unlock_irqrestore(&f->base, flags);
+}
+
+/*
+ * The work item: give new deadlines to the driver, the dependencies and the
+ * hardware fences.  A pushed job is freed only by this work item (or, with
+ * it cancelled or disabled, by destroy and the timeout handler), so a job
+ * seen pushed under the fence lock stays alive here.  A job being pushed at
+ * this very moment misses its deadline hint.
+ */
+static void fwsched_queue_deadlines(struct fwsched_queue *q)
+{
+	struct llist_node *list = llist_del_all(&q->deadlines);
+	struct fwsched_finished *fin, *next;
+	struct fwsched_job *job;
+	unsigned long flags;
+	ktime_t deadline;
+	unsigned int i;
+
+	llist_for_each_entry_safe(fin, next, list, deadline_node) {
+		dma_fence_lock_irqsave(&fin->fence.base, flags);
+		fin->queued = false;
+		job = fin->job;
+		if (job && job->state < FWSCHED_JOB_PENDING)
+			job = NULL;
+		deadline = fin->deadline;
+		dma_fence_unlock_irqrestore(&fin->fence.base, flags);
+
+		if (job) {
+			if (q->ops->set_deadline)
+				q->ops->set_deadline(job, deadline);
+			for (i = job->next_dep; i < job->num_deps; i++)
+				dma_fence_set_deadline(job->deps[i], deadline);
+			if (job->hw_fence)
+				dma_fence_set_deadline(job->hw_fence, deadline);
+		}
+		dma_fence_put(&fin->fence.base);
+	}
+}
+
+/* Destroy: the queue is gone, drop what is still queued. */
+static void fwsched_queue_deadlines_drop(struct fwsched_queue *q)
+{
+	struct llist_node *list = llist_del_all(&q->deadlines);
+	struct fwsched_finished *fin, *next;
+	unsigned long flags;
+
+	llist_for_each_entry_safe(fin, next, list, deadline_node) {
+		dma_fence_lock_irqsave(&fin->fence.base, flags);
+		fin->queued = false;
+		dma_fence_unlock_irqrestore(&fin->fence.base, flags);
+		dma_fence_put(&fin->fence.base);
+	}
+}
 
 /* ---- the work item --------------------------------------------------------- */
 
@@ -499,17 +849,22 @@ static void fwsched_job_hw_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 static void fwsched_queue_reap(struct fwsched_queue *q)
 {
 	struct llist_node *list = llist_del_all(&q->done);
-	struct fwsched_job *job, *next;
+	struct fwsched_job *job, *next, *head;
 
 	if (!list)
 		return;
 	list = llist_reverse_order(list);
 
 	spin_lock(&q->lock);
+	head = list_first_entry_or_null(&q->inflight, struct fwsched_job, link);
 	llist_for_each_entry(job, list, done_node) {
 		list_del_init(&job->link);
 		q->credits -= job->credits;
 	}
+	if (q->timeout)
+		fwsched_queue_tdr_update(q, head != list_first_entry_or_null(&q->inflight,
+									     struct fwsched_job,
+									     link));
 	spin_unlock(&q->lock);
 
 	llist_for_each_entry_safe(job, next, list, done_node)
@@ -538,6 +893,8 @@ static void fwsched_job_run(struct fwsched_job *job)
 	spin_lock(&q->lock);
 	list_del_init(&job->link);
 	q->credits -= job->credits;
+	if (q->timeout)
+		fwsched_queue_tdr_update(q, true);
 	spin_unlock(&q->lock);
 	fwsched_fence_signal(job->finished, job->error);
 	fwsched_job_free(job);
@@ -549,16 +906,26 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 	struct fwsched_job *job;
 
 	spin_lock(&q->lock);
+	if (q->running) {
+		/* Its owner queues us again when it is done. */
+		spin_unlock(&q->lock);
+		return;
+	}
+	q->running = true;
 	while (q->state == FWSCHED_QUEUE_RUNNING &&
 	       (job = list_first_entry_or_null(&q->pending, struct fwsched_job,
 					       link))) {
 		/* The head is ours while the queue is not dead. */
 		spin_unlock(&q->lock);
-		if (!fwsched_job_deps_signalled(job))
+		if (!fwsched_job_deps_signalled(job) ||
+		    /* With a slot pool a queue runs only while it holds a slot. */
+		    (q->slot.pool && !job->error && !fwsched_slot_ready(q))) {
+			spin_lock(&q->lock);
+			q->running = false;
+			spin_unlock(&q->lock);
+			wake_up_var(&q->running);
 			return;
-		/* A queue with a slot pool runs only while it holds a slot. */
-		if (q->slot.pool && !job->error && !fwsched_slot_ready(q))
-			return;
+		}
 		spin_lock(&q->lock);
 		if (q->state != FWSCHED_QUEUE_RUNNING)
 			break;
@@ -574,9 +941,7 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 		if (q->credits + job->credits > q->credit_limit)
 			break;
 
-		list_move_tail(&job->link, &q->inflight);
-		q->credits += job->credits;
-		job->state = FWSCHED_JOB_INFLIGHT;
+		fwsched_job_take_inflight(job);
 		spin_unlock(&q->lock);
 
 		fwsched_job_run(job);
@@ -584,7 +949,9 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 
 		spin_lock(&q->lock);
 	}
+	q->running = false;
 	spin_unlock(&q->lock);
+	wake_up_var(&q->running);
 }
 
 /* A priority change takes effect here, between two jobs. */
@@ -623,6 +990,8 @@ static void fwsched_queue_work(struct work_struct *work)
 	bool cookie;
 
 	cookie = fwsched_signalling_begin();
+	if (!llist_empty(&q->deadlines))
+		fwsched_queue_deadlines(q);
 	fwsched_queue_reap(q);
 	if (q->slot.pool)
 		fwsched_queue_apply_priority(q);
@@ -630,6 +999,153 @@ static void fwsched_queue_work(struct work_struct *work)
 	if (q->slot.pool)
 		fwsched_queue_slot_update(q);
 	fwsched_signalling_end(cookie);
+}
+
+/*
+ * Cancel jobs that never ran, taken off @pending by the caller while the
+ * work item cannot run.  A dependency callback still installed is removed
+ * (on return it has either run or never will).
+ */
+static void fwsched_queue_cancel_list(struct list_head *list, int error)
+{
+	struct fwsched_job *job, *tmp;
+
+	list_for_each_entry_safe(job, tmp, list, link) {
+		list_del_init(&job->link);
+		if (job->dep_armed) {
+			dma_fence_remove_callback(job->deps[job->next_dep], &job->cb);
+			job->dep_armed = false;
+		}
+		fwsched_job_cancel(job, error);
+	}
+}
+
+/*
+ * FWSCHED_TIMEOUT_RESET, with the work item disabled: take back every job
+ * in flight whose hardware fence has not signalled, let the driver reset
+ * the ring, and queue those jobs again at the head, in order.
+ */
+static void fwsched_queue_reset(struct fwsched_queue *q)
+{
+	struct fwsched_job *job, *tmp;
+	LIST_HEAD(again);
+
+	spin_lock(&q->lock);
+	list_for_each_entry_safe_reverse(job, tmp, &q->inflight, link) {
+		/* Signalled: the job is on @done and completes as usual. */
+		if (!dma_fence_remove_callback(job->hw_fence, &job->cb))
+			continue;
+		atomic_dec(&q->callbacks);
+		q->credits -= job->credits;
+		job->state = FWSCHED_JOB_PENDING;
+		list_move(&job->link, &again);
+	}
+	fwsched_queue_tdr_update(q, true);
+	spin_unlock(&q->lock);
+
+	list_for_each_entry(job, &again, link) {
+		dma_fence_put(job->hw_fence);
+		job->hw_fence = NULL;
+	}
+	if (q->ops->reset)
+		q->ops->reset(q);
+
+	spin_lock(&q->lock);
+	list_splice(&again, &q->pending);
+	spin_unlock(&q->lock);
+}
+
+/*
+ * FWSCHED_TIMEOUT_BAN, with the work item disabled: @guilty fails with
+ * -ETIMEDOUT, every other job with -ECANCELED, pushes are refused.
+ */
+static void fwsched_queue_ban(struct fwsched_queue *q, struct fwsched_job *guilty)
+{
+	struct fwsched_job *job;
+	LIST_HEAD(never_ran);
+	bool inflight;
+
+	fwsched_job_note_error(guilty, -ETIMEDOUT);
+	spin_lock(&q->lock);
+	if (q->state < FWSCHED_QUEUE_BANNED)
+		q->state = FWSCHED_QUEUE_BANNED;
+	list_splice_init(&q->pending, &never_ran);
+	list_for_each_entry(job, &q->inflight, link)
+		fwsched_job_note_error(job, -ECANCELED);
+	inflight = !list_empty(&q->inflight);
+	fwsched_queue_tdr_update(q, false);
+	spin_unlock(&q->lock);
+
+	fwsched_queue_cancel_list(&never_ran, -ECANCELED);
+	if (inflight && q->ops->cancel_inflight)
+		q->ops->cancel_inflight(q);
+}
+
+/*
+ * The job timeout.  Runs on fwsched_tdr_wq.  While the driver decides, the
+ * queue's work item is disabled: no job of the queue is run or freed, so
+ * the job handed to timed_out stays valid, and nothing is lost: events that
+ * try to queue the work item meanwhile are caught up by the queue_work()
+ * at the end.
+ */
+static void fwsched_queue_tdr_work(struct work_struct *work)
+{
+	struct fwsched_queue *q = container_of(to_delayed_work(work),
+					       struct fwsched_queue, tdr);
+	enum fwsched_timeout_action action;
+	struct fwsched_job *job;
+	bool cookie;
+	s64 left;
+
+	spin_lock(&q->lock);
+	if (!atomic_xchg(&q->tdr_now, 0)) {
+		if (!q->tdr_counting) {
+			spin_unlock(&q->lock);
+			return;
+		}
+		left = q->tdr_left - ktime_to_ns(ktime_sub(ktime_get(), q->tdr_since));
+		if (left > 0) {
+			mod_delayed_work(fwsched_tdr_wq, &q->tdr,
+					 nsecs_to_jiffies(left) + 1);
+			spin_unlock(&q->lock);
+			return;
+		}
+	}
+	spin_unlock(&q->lock);
+
+	disable_work_sync(&q->work);
+	/* Wait for a direct push that is calling run_job to finish. */
+	wait_var_event(&q->running, fwsched_queue_own(q));
+	spin_lock(&q->lock);
+	job = list_first_entry_or_null(&q->inflight, struct fwsched_job, link);
+	if (q->state >= FWSCHED_QUEUE_BANNED)
+		job = NULL;
+	spin_unlock(&q->lock);
+
+	if (job) {
+		cookie = fwsched_signalling_begin();
+		action = q->ops->timed_out(job);
+		switch (action) {
+		case FWSCHED_TIMEOUT_RESET:
+			fwsched_queue_reset(q);
+			break;
+		case FWSCHED_TIMEOUT_BAN:
+			fwsched_queue_ban(q, job);
+			break;
+		default:
+			spin_lock(&q->lock);
+			fwsched_queue_tdr_update(q, true);
+			spin_unlock(&q->lock);
+			break;
+		}
+		fwsched_signalling_end(cookie);
+	}
+	spin_lock(&q->lock);
+	q->running = false;
+	spin_unlock(&q->lock);
+	wake_up_var(&q->running);
+	enable_work(&q->work);
+	queue_work(q->wq, &q->work);
 }
 
 /* ---- stop, start, destroy -------------------------------------------------- */
@@ -652,6 +1168,8 @@ void fwsched_queue_stop(struct fwsched_queue *queue)
 		queue->state = FWSCHED_QUEUE_STOPPED;
 	spin_unlock(&queue->lock);
 	flush_work(&queue->work);
+	/* A direct push or the timeout handler may still be in run_job. */
+	wait_var_event(&queue->running, !fwsched_queue_owned(queue));
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_stop);
 
@@ -695,7 +1213,7 @@ EXPORT_SYMBOL_GPL(fwsched_queue_start);
  */
 void fwsched_queue_destroy(struct fwsched_queue *queue)
 {
-	struct fwsched_job *job, *tmp;
+	struct fwsched_job *job;
 	struct dma_fence *last = NULL;
 	LIST_HEAD(never_ran);
 	bool cookie;
@@ -704,6 +1222,8 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 		return;
 	might_sleep();
 
+	/* No timeout handling from here on; wait for one in progress. */
+	disable_delayed_work_sync(&queue->tdr);
 	spin_lock(&queue->lock);
 	if (queue->state == FWSCHED_QUEUE_DEAD) {
 		spin_unlock(&queue->lock);
@@ -718,16 +1238,10 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 
 	/* From here on nobody calls run_job, and the jobs are ours. */
 	cancel_work_sync(&queue->work);
+	wait_var_event(&queue->running, !fwsched_queue_owned(queue));
 
 	cookie = fwsched_signalling_begin();
-	list_for_each_entry_safe(job, tmp, &never_ran, link) {
-		list_del_init(&job->link);
-		if (job->dep_armed) {
-			dma_fence_remove_callback(job->deps[job->next_dep], &job->cb);
-			job->dep_armed = false;
-		}
-		fwsched_job_cancel(job, -ECANCELED);
-	}
+	fwsched_queue_cancel_list(&never_ran, -ECANCELED);
 	fwsched_signalling_end(cookie);
 
 	if (last) {
@@ -748,6 +1262,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 		/* A grant may have queued the work item once more. */
 		cancel_work_sync(&queue->work);
 	}
+	fwsched_queue_deadlines_drop(queue);
 	fwsched_signalling_end(cookie);
 	WARN_ON(!list_empty(&queue->inflight));
 

@@ -453,8 +453,11 @@ bool fwsched_slot_ready(struct fwsched_queue *q)
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 
-	if (bind >= 0 && pool->ops && pool->ops->bind)
-		pool->ops->bind(q, bind);
+	if (bind >= 0) {
+		if (pool->ops && pool->ops->bind)
+			pool->ops->bind(q, bind);
+		fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, false);
+	}
 	return ok;
 }
 
@@ -496,6 +499,9 @@ static void fwsched_slot_preempt(struct fwsched_queue *q, unsigned int slot)
 	if (IS_ERR(f)) {
 		/* Cannot preempt now: drain instead (yield stays set). */
 		ref->state = FWSCHED_SLOT_HELD;
+		spin_unlock_irqrestore(&pool->lock, flags);
+		fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, false);
+		return;
 	} else if (!f) {
 		fwsched_slot_preempted(pool, ref, true);
 	} else {
@@ -538,11 +544,14 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 			spin_unlock_irqrestore(&pool->lock, flags);
 			if (ops && ops->bind)
 				ops->bind(q, slot);
+			fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, false);
 			return;
 		}
 		if (ref->yield && pool->preempt) {
 			ref->state = FWSCHED_SLOT_PREEMPTING;
 			spin_unlock_irqrestore(&pool->lock, flags);
+			/* Time off the hardware does not count. */
+			fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, true);
 			fwsched_slot_preempt(q, slot);
 			return;
 		}
@@ -561,6 +570,7 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 	/* Nobody else changes a holder's slot: unbind outside the lock. */
 	if (ref->bound) {
 		spin_unlock_irqrestore(&pool->lock, flags);
+		fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, true);
 		if (ops && ops->unbind)
 			ops->unbind(q, slot);
 		spin_lock_irqsave(&pool->lock, flags);

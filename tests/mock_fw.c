@@ -78,6 +78,13 @@ static struct dma_fence *mock_run_job(struct fwsched_job *job)
 				fwsched_queue_slot(job->queue) != READ_ONCE(ring->slot)))
 		atomic_inc(&ring->slot_violations);
 
+	/* Run again after a reset: the first hardware fence is spent. */
+	if (dma_fence_was_initialized(&mj->hw->base) && mj->hw_spare) {
+		fwsched_fence_free(mj->hw);
+		mj->hw = mj->hw_spare;
+		mj->hw_spare = NULL;
+	}
+
 	if (mj->run_error) {
 		spin_unlock_irqrestore(&ring->lock, flags);
 		atomic_inc(&ring->ran);
@@ -105,6 +112,7 @@ static struct dma_fence *mock_run_job(struct fwsched_job *job)
 	else if (ring->mode == MOCK_NULL)
 		atomic_inc(&ring->completed);
 
+	WRITE_ONCE(ring->last_runner, current);
 	atomic_inc(&ring->ran);
 	wake_up_all(&ring->wait);
 	return hw;
@@ -116,6 +124,7 @@ static void mock_free_job(struct fwsched_job *job)
 	struct mock_ring *ring = mj->ring;
 
 	fwsched_fence_free(mj->hw);
+	fwsched_fence_free(mj->hw_spare);
 	kfree(mj);
 	atomic_inc(&ring->freed);
 	wake_up_all(&ring->wait);
@@ -138,12 +147,83 @@ static void mock_cancel_inflight(struct fwsched_queue *q)
 		mock_ring_advance(ring, UINT_MAX, -ECANCELED);
 }
 
+static enum fwsched_timeout_action mock_timed_out(struct fwsched_job *job)
+{
+	struct mock_ring *ring = to_mock_job(job)->ring;
+
+	atomic_inc(&ring->timeouts);
+	wake_up_all(&ring->wait);
+	if (atomic_add_unless(&ring->tdr_extend, -1, 0))
+		return FWSCHED_TIMEOUT_EXTEND;
+	if (ring->tdr_limit && atomic_inc_return(&ring->tdr_acted) > ring->tdr_limit)
+		return FWSCHED_TIMEOUT_EXTEND;
+	if (ring->tdr_error)
+		fwsched_job_set_error(job, ring->tdr_error);
+	return ring->tdr_action;
+}
+
+/* A ring reset: the firmware forgets every job; their fences fail. */
+static void mock_reset(struct fwsched_queue *q)
+{
+	struct mock_ring *ring = fwsched_queue_priv(q);
+	unsigned long flags;
+	struct mock_job *mj;
+
+	for (;;) {
+		spin_lock_irqsave(&ring->lock, flags);
+		mj = mock_ring_pop(ring);
+		if (!mj)
+			ring->last_seqno = 0;
+		spin_unlock_irqrestore(&ring->lock, flags);
+		if (!mj)
+			break;
+		fwsched_fence_signal(mj->hw, -ECANCELED);
+	}
+	atomic_inc(&ring->resets);
+	wake_up_all(&ring->wait);
+}
+
+static void mock_set_deadline(struct fwsched_job *job, ktime_t deadline)
+{
+	struct mock_ring *ring = to_mock_job(job)->ring;
+
+	WRITE_ONCE(ring->last_deadline, deadline);
+	atomic_inc(&ring->deadlines);
+	wake_up_all(&ring->wait);
+}
+
 const struct fwsched_queue_ops mock_ops = {
 	.run_job = mock_run_job,
 	.free_job = mock_free_job,
 	.cancel_job = mock_cancel_job,
 	.cancel_inflight = mock_cancel_inflight,
+	.timed_out = mock_timed_out,
+	.reset = mock_reset,
+	.set_deadline = mock_set_deadline,
 };
+
+static struct mock_ring *__mock_ring_new(struct kunit *test, u32 credit_limit,
+					 enum mock_mode mode,
+					 struct workqueue_struct *wq,
+					 struct fwsched_slot_pool *pool,
+					 enum fwsched_priority prio,
+					 unsigned int timeout_ms, bool direct);
+
+/**
+ * mock_ring_new_direct() - a ring whose queue runs jobs from push
+ * @test: the test; failures to create abort it
+ * @credit_limit: the ring size
+ * @mode: how jobs complete
+ * @wq: the queue's workqueue, NULL for fwsched's
+ *
+ * Return: the ring.
+ */
+struct mock_ring *mock_ring_new_direct(struct kunit *test, u32 credit_limit,
+				       enum mock_mode mode, struct workqueue_struct *wq)
+{
+	return __mock_ring_new(test, credit_limit, mode, wq, NULL,
+			       FWSCHED_PRIO_NORMAL, 0, true);
+}
 
 /**
  * mock_ring_new_pool() - a ring and its queue, on a slot pool
@@ -153,13 +233,26 @@ const struct fwsched_queue_ops mock_ops = {
  * @wq: the queue's workqueue, NULL for fwsched's
  * @pool: the slot pool, or NULL
  * @prio: the queue's priority
+ * @timeout_ms: the job timeout, 0 for none
  *
  * Return: the ring.
  */
 struct mock_ring *mock_ring_new_pool(struct kunit *test, u32 credit_limit,
 				     enum mock_mode mode, struct workqueue_struct *wq,
 				     struct fwsched_slot_pool *pool,
-				     enum fwsched_priority prio)
+				     enum fwsched_priority prio,
+				     unsigned int timeout_ms)
+{
+	return __mock_ring_new(test, credit_limit, mode, wq, pool, prio,
+			       timeout_ms, false);
+}
+
+static struct mock_ring *__mock_ring_new(struct kunit *test, u32 credit_limit,
+					 enum mock_mode mode,
+					 struct workqueue_struct *wq,
+					 struct fwsched_slot_pool *pool,
+					 enum fwsched_priority prio,
+					 unsigned int timeout_ms, bool direct)
 {
 	struct fwsched_queue_args args = {
 		.ops = &mock_ops,
@@ -169,6 +262,8 @@ struct mock_ring *mock_ring_new_pool(struct kunit *test, u32 credit_limit,
 		.credit_limit = credit_limit,
 		.priority = prio,
 		.pool = pool,
+		.timeout_ms = timeout_ms,
+		.direct_run = direct,
 	};
 	struct mock_ring *ring = kunit_kzalloc(test, sizeof(*ring), GFP_KERNEL);
 
@@ -206,7 +301,7 @@ struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
 				enum mock_mode mode, struct workqueue_struct *wq)
 {
 	return mock_ring_new_pool(test, credit_limit, mode, wq, NULL,
-				  FWSCHED_PRIO_NORMAL);
+				  FWSCHED_PRIO_NORMAL, 0);
 }
 
 /**
@@ -243,6 +338,10 @@ struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
 	INIT_LIST_HEAD(&mj->link);
 	mj->hw = fwsched_fence_alloc(GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, mj->hw);
+	if (ring->q->timeout) {
+		mj->hw_spare = fwsched_fence_alloc(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, mj->hw_spare);
+	}
 	ret = fwsched_job_init(&mj->base, ring->q, credits, max_deps);
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "fwsched_job_init failed");
 	return mj;

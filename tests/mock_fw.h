@@ -23,7 +23,7 @@ enum mock_mode {
 	MOCK_TIMER,	/* an hrtimer completes each job after its duration */
 };
 
-/**
+/*
  * struct mock_ring - one firmware ring and its fwsched queue
  *
  * @lock protects @submitted and @credits_used; it is taken from the
@@ -50,17 +50,33 @@ struct mock_ring {
 	bool uses_pool;
 	int slot;
 	atomic_t slot_violations;	/* run_job while not in a slot */
+
+	/* Timeouts: what timed_out answers, after @tdr_extend EXTENDs. */
+	enum fwsched_timeout_action tdr_action;
+	atomic_t tdr_extend;
+	int tdr_error;			/* fwsched_job_set_error() in timed_out */
+	int tdr_limit;			/* act this often at most, then EXTEND */
+	atomic_t tdr_acted;
+	atomic_t timeouts, resets;
+
+	/* The task of the last run_job call. */
+	struct task_struct *last_runner;
+
+	/* Deadlines seen by set_deadline. */
+	atomic_t deadlines;
+	ktime_t last_deadline;
 	int last_cancel_error;
 	wait_queue_head_t wait;
 };
 
-/**
+/*
  * struct mock_job - a driver job as a mock driver would have it
  */
 struct mock_job {
 	struct fwsched_job base;
 	struct mock_ring *ring;
 	struct fwsched_fence *hw;	/* preallocated: run_job allocates nothing */
+	struct fwsched_fence *hw_spare;	/* for a second run after a reset */
 	struct list_head link;		/* &mock_ring.submitted */
 	u32 duration_us;
 	int hw_error;			/* the hardware fence signals with it */
@@ -74,7 +90,10 @@ struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
 struct mock_ring *mock_ring_new_pool(struct kunit *test, u32 credit_limit,
 				     enum mock_mode mode, struct workqueue_struct *wq,
 				     struct fwsched_slot_pool *pool,
-				     enum fwsched_priority prio);
+				     enum fwsched_priority prio,
+				     unsigned int timeout_ms);
+struct mock_ring *mock_ring_new_direct(struct kunit *test, u32 credit_limit,
+				       enum mock_mode mode, struct workqueue_struct *wq);
 void mock_ring_destroy(struct mock_ring *ring);
 struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
 			      unsigned int max_deps);

@@ -114,6 +114,10 @@ static void queue_basic_test(struct kunit *test)
 	struct dma_fence *prev = NULL, *f = NULL;
 	unsigned int i;
 
+	if (!p->num_queues || p->num_queues > ARRAY_SIZE(ring)) {
+		KUNIT_FAIL(test, "bad parameters: %u queues", p->num_queues);
+		return;
+	}
 	for (i = 0; i < p->num_queues; i++)
 		ring[i] = mock_ring_new(test, 16, MOCK_TIMER, NULL);
 
@@ -231,7 +235,8 @@ static void parallel_worker(struct work_struct *w)
 
 /*
  * drm_sched_parallel_submit_test, both ways: 16 submitters on 16 queues, and
- * (what firmware drivers need as well) 16 submitters on one queue.
+ * (what firmware drivers need as well) 16 submitters on one queue, once
+ * through the work item and once with direct run.
  */
 static void queue_parallel_submit(struct kunit *test)
 {
@@ -247,10 +252,12 @@ static void queue_parallel_submit(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	KUNIT_ASSERT_NOT_NULL(test, fences);
 	KUNIT_ASSERT_NOT_NULL(test, sub_wq);
-	for (shared = 0; shared < 2; shared++) {
+	for (shared = 0; shared < 3; shared++) {
 		reinit_completion(&go);
 		for (i = 0; i < ARRAY_SIZE(ring); i++)
-			ring[i] = mock_ring_new(test, workers * per, MOCK_MANUAL, NULL);
+			ring[i] = shared == 2 && i == 16 ?
+				  mock_ring_new_direct(test, workers * per, MOCK_MANUAL, NULL) :
+				  mock_ring_new(test, workers * per, MOCK_MANUAL, NULL);
 		for (i = 0; i < workers; i++) {
 			struct mock_ring *r = ring[shared ? 16 : i];
 
@@ -293,6 +300,65 @@ static void queue_parallel_submit(struct kunit *test)
 		}
 	}
 	destroy_workqueue(sub_wq);
+}
+
+/*
+ * Direct run: push calls run_job itself when nothing is ahead of the job;
+ * otherwise (dependency pending, a job ahead, ring full) the work item runs
+ * it, in order.
+ */
+static void queue_direct_run(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new_direct(test, 2, MOCK_MANUAL, test_wq(test));
+	struct mock_ring *other = mock_ring_new(test, 4, MOCK_MANUAL, test_wq(test));
+	struct dma_fence *f[4], *dep;
+	struct mock_job *mj;
+	int i;
+
+	f[0] = push(test, mock_job_new(ring, 1, 0));
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->ran), 1,
+			    "push did not run the job itself");
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(ring->last_runner), current);
+
+	/* A dependency not signalled: the work item runs it later. */
+	dep = push(test, mock_job_new(other, 1, 0));
+	mj = mock_job_new(ring, 1, 1);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(dep)), 0);
+	f[1] = push(test, mj);
+	/* A job ahead of it: queued behind, in order. */
+	f[2] = push(test, mock_job_new(ring, 1, 0));
+	flush_workqueue(test_wq(test));
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->ran), 1,
+			    "ran before its dependency or ahead of an earlier job");
+
+	KUNIT_EXPECT_EQ(test, mock_ring_complete(other, 1, 0), 1);
+	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 2));
+	KUNIT_EXPECT_PTR_NE_MSG(test, READ_ONCE(ring->last_runner), current,
+				"a job with a pending dependency ran in push");
+	/* Ring full (2 credits in flight): the third waits for a completion. */
+	flush_workqueue(test_wq(test));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->ran), 2);
+	KUNIT_EXPECT_EQ(test, mock_ring_advance(ring, 1, 0), 1);
+	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 3));
+	KUNIT_EXPECT_EQ(test, mock_ring_advance(ring, 2, 0), 2);
+	KUNIT_ASSERT_TRUE(test, mock_wait(f[2], WAIT_MS));
+	flush_workqueue(test_wq(test));
+
+	/* Idle again: direct again. */
+	f[3] = push(test, mock_job_new(ring, 1, 0));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->ran), 4);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(ring->last_runner), current);
+	KUNIT_EXPECT_EQ(test, mock_ring_advance(ring, 1, 0), 1);
+
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_TRUE(test, mock_wait(f[i], WAIT_MS));
+		KUNIT_EXPECT_EQ(test, dma_fence_get_status(f[i]), 1);
+		dma_fence_put(f[i]);
+	}
+	dma_fence_put(dep);
+	mock_expect_clean(test, ring);
+	mock_ring_destroy(ring);
+	mock_ring_destroy(other);
 }
 
 /* ---- dependencies ---------------------------------------------------------- */
@@ -899,6 +965,7 @@ static struct kunit_case queue_test_cases[] = {
 	KUNIT_CASE(queue_basic_cancel),
 	KUNIT_CASE(queue_credits),
 	KUNIT_CASE(queue_parallel_submit),
+	KUNIT_CASE(queue_direct_run),
 	KUNIT_CASE(queue_dep_kinds),
 	KUNIT_CASE(queue_dep_fan),
 	KUNIT_CASE(queue_dep_dedup),

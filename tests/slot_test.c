@@ -198,7 +198,7 @@ static struct mock_ring *ring_new(struct slot_ctx *ctx, u32 credit_limit,
 				  enum fwsched_priority prio)
 {
 	return mock_ring_new_pool(ctx->test, credit_limit, MOCK_MANUAL, ctx->wq,
-				  ctx->pool, prio);
+				  ctx->pool, prio, 0);
 }
 
 static struct dma_fence *push(struct kunit *test, struct mock_ring *ring)

@@ -49,6 +49,16 @@
  * dependencies failed) goes through &fwsched_queue_ops.cancel_job instead of
  * run_job; its finished fence carries the error.
  *
+ * Direct run: a queue created with &fwsched_queue_args.direct_run calls
+ * run_job from fwsched_job_push() itself when the job has nothing ahead of
+ * it (no job pending, nobody else running jobs), its dependencies have all
+ * signalled and the ring has room; otherwise the push queues the job for
+ * the work item as usual.  This saves a work item dispatch per job.  The
+ * driver must then be able to take run_job in its submitting context: the
+ * pusher holds no lock that run_job (or anything run_job waits for) takes,
+ * and the push is inside dma_fence_begin_signalling() for that call, so the
+ * pusher must not hold a lock that is held around GFP_KERNEL allocations.
+ *
  * Waiting: every wait of a queue is a wait on a dma_fence.  A job waits for
  * its dependencies through fence callbacks; a queue whose ring is full waits
  * for the hardware fences of the jobs in flight, whose callbacks kick the
@@ -67,12 +77,36 @@
  * @FWSCHED_QUEUE_RUNNING: jobs run as they become ready
  * @FWSCHED_QUEUE_STOPPED: fwsched_queue_stop(): nothing new runs; pushes are
  *	queued; jobs in flight still complete
+ * @FWSCHED_QUEUE_BANNED: the timed-out callback banned the queue: every job
+ *	it had was failed, pushes are refused with -ECANCELED
  * @FWSCHED_QUEUE_DEAD: fwsched_queue_destroy() began: pushes are refused
+ *	with -ESHUTDOWN
  */
 enum fwsched_queue_state {
 	FWSCHED_QUEUE_RUNNING,
 	FWSCHED_QUEUE_STOPPED,
+	FWSCHED_QUEUE_BANNED,
 	FWSCHED_QUEUE_DEAD,
+};
+
+/**
+ * enum fwsched_timeout_action - what &fwsched_queue_ops.timed_out decided
+ * @FWSCHED_TIMEOUT_EXTEND: the job still makes progress: give it another
+ *	full timeout
+ * @FWSCHED_TIMEOUT_RESET: reset the queue: fwsched takes back every job in
+ *	flight whose hardware fence has not signalled, calls
+ *	&fwsched_queue_ops.reset, and runs those jobs again, in order.  A job
+ *	given an error with fwsched_job_set_error() is not run again: it
+ *	completes with that error.
+ * @FWSCHED_TIMEOUT_BAN: ban the queue: the timed-out job's finished fence
+ *	signals -ETIMEDOUT, every other job's -ECANCELED (jobs in flight go
+ *	through &fwsched_queue_ops.cancel_inflight), and later pushes are
+ *	refused with -ECANCELED.
+ */
+enum fwsched_timeout_action {
+	FWSCHED_TIMEOUT_EXTEND,
+	FWSCHED_TIMEOUT_RESET,
+	FWSCHED_TIMEOUT_BAN,
 };
 
 struct fwsched_job;
@@ -116,12 +150,41 @@ struct fwsched_queue_ops {
 
 	/**
 	 * @cancel_inflight: called once by fwsched_queue_destroy() when jobs
-	 * are still on the hardware.  If provided, the driver makes their
-	 * hardware fences signal soon (e.g. by resetting the ring, with
-	 * -ECANCELED); if not, destroy waits for the firmware to finish
-	 * them.  Optional.
+	 * are still on the hardware, and when a timeout bans the queue.  If
+	 * provided, the driver makes their hardware fences signal soon (e.g.
+	 * by resetting the ring, with -ECANCELED); if not, fwsched waits for
+	 * the firmware to finish them.  It may sleep but is on the
+	 * signalling path when called for a ban: no GFP_KERNEL.  Optional.
 	 */
 	void (*cancel_inflight)(struct fwsched_queue *queue);
+
+	/**
+	 * @timed_out: @job, the oldest job in flight, has had the queue's
+	 * timeout of hardware time (time while the queue held a firmware
+	 * slot and was not suspended) without completing, or the driver
+	 * called fwsched_queue_trigger_timeout().  Decide.  While it runs,
+	 * fwsched frees no job of the queue and calls no other callback of
+	 * it.  Called on fwsched's timeout workqueue, inside
+	 * dma_fence_begin_signalling().  Required if
+	 * &fwsched_queue_args.timeout_ms is set.
+	 */
+	enum fwsched_timeout_action (*timed_out)(struct fwsched_job *job);
+
+	/**
+	 * @reset: %FWSCHED_TIMEOUT_RESET: fwsched has taken back the jobs in
+	 * flight (their hardware fences no longer concern it).  Reset the
+	 * ring so that the firmware no longer touches them; they are run
+	 * again after this returns.  Optional.
+	 */
+	void (*reset)(struct fwsched_queue *queue);
+
+	/**
+	 * @set_deadline: dma_fence_set_deadline() was called on the finished
+	 * fence of @job, or of a job that depends on it.  Called from the
+	 * queue's work item; fwsched passes the deadline on to the job's
+	 * unsignalled dependencies and its hardware fence itself.  Optional.
+	 */
+	void (*set_deadline)(struct fwsched_job *job, ktime_t deadline);
 };
 
 /**
@@ -135,6 +198,11 @@ struct fwsched_queue_ops {
  * @priority: initial &enum fwsched_priority
  * @pool: the device's firmware slots, or NULL if the queue needs none; see
  *	&struct fwsched_slot_pool.  Must outlive the queue.
+ * @timeout_ms: hardware time a job may take before
+ *	&fwsched_queue_ops.timed_out is called; 0 for no timeout
+ * @direct_run: fwsched_job_push() may call run_job itself when nothing is
+ *	ahead of the job and its dependencies have signalled; see "Direct
+ *	run" in the queue documentation.  Not with a slot pool.
  * @priv: driver data, returned by fwsched_queue_priv()
  */
 struct fwsched_queue_args {
@@ -145,6 +213,8 @@ struct fwsched_queue_args {
 	u32 credit_limit;
 	enum fwsched_priority priority;
 	struct fwsched_slot_pool *pool;
+	unsigned int timeout_ms;
+	bool direct_run;
 	void *priv;
 };
 
@@ -159,8 +229,8 @@ struct fwsched_queue_args {
  * the queue outlives its jobs because destroy drains them.  Finished fences
  * hold references on @timeline only, never on the queue.
  *
- * Locking: @lock protects @state, @pending, @inflight, @credits, @priority
- * and @priority_changed.  It is never taken from a fence callback, so it
+ * Locking: @lock protects @state, @pending, @inflight, @credits, @running,
+ * @priority and @priority_changed.  It is never taken from a fence callback, so it
  * needs no irqsave.  @slot is its pool's lock's (see &struct
  * fwsched_slot_ref); the pool lock nests inside @lock.  @done is a
  * lock-free list filled by hardware-fence callbacks (any context) and
@@ -196,6 +266,13 @@ struct fwsched_queue {
 	struct list_head inflight;
 	/** @credit_limit: constant. */
 	u32 credit_limit;
+	/** @direct: &fwsched_queue_args.direct_run; constant. */
+	bool direct;
+	/**
+	 * @running: someone owns the right to call run_job: the work item
+	 * running jobs, a direct push, or the timeout handler; @lock.
+	 */
+	bool running;
 	/** @credits: credits of the jobs in @inflight; @lock. */
 	u32 credits;
 	/** @priority: &enum fwsched_priority; @lock. */
@@ -204,6 +281,23 @@ struct fwsched_queue {
 	bool priority_changed;
 	/** @slot: the queue's slot state, if it has a slot pool. */
 	struct fwsched_slot_ref slot;
+
+	/** @timeout: the timeout in ns, 0 for none; constant. */
+	u64 timeout;
+	/** @tdr: fires when the oldest job in flight ran out of time. */
+	struct delayed_work tdr;
+	/** @tdr_left: hardware time the oldest job in flight has left; @lock. */
+	s64 tdr_left;
+	/** @tdr_since: when @tdr_left last started to run down; @lock. */
+	ktime_t tdr_since;
+	/** @tdr_pause: FWSCHED_TDR_PAUSE_* reasons not to count; @lock. */
+	u8 tdr_pause;
+	/** @tdr_counting: @tdr_left is running down; @lock. */
+	bool tdr_counting;
+	/** @tdr_now: fwsched_queue_trigger_timeout() was called; atomic. */
+	atomic_t tdr_now;
+	/** @deadlines: finished fences with a new deadline; lock-free. */
+	struct llist_head deadlines;
 
 	/** @done: jobs whose hardware fence signalled; lock-free. */
 	struct llist_head done;
@@ -265,6 +359,9 @@ void fwsched_queue_put(struct fwsched_queue *queue);
 int fwsched_queue_set_priority(struct fwsched_queue *queue,
 			       enum fwsched_priority priority);
 enum fwsched_priority fwsched_queue_priority(struct fwsched_queue *queue);
+void fwsched_queue_trigger_timeout(struct fwsched_queue *queue);
+void fwsched_queue_suspend_timeout(struct fwsched_queue *queue);
+void fwsched_queue_resume_timeout(struct fwsched_queue *queue);
 
 /**
  * fwsched_queue_priv() - the driver data given at creation
@@ -297,12 +394,16 @@ int fwsched_job_add_resv_dependencies(struct fwsched_job *job,
 				      enum dma_resv_usage usage);
 void fwsched_job_arm(struct fwsched_job *job);
 int fwsched_job_push(struct fwsched_job *job);
+void fwsched_job_set_error(struct fwsched_job *job, int error);
 
 /**
  * fwsched_job_finished() - the job's finished fence
  * @job: an armed or pushed job, or one in a callback
  *
- * Borrowed: take a reference with dma_fence_get() to keep it.  Before
+ * Borrowed: take a reference with dma_fence_get() to keep it, and take it
+ * before fwsched_job_push(): once pushed, the job may complete and be freed
+ * at any moment (with direct run, before the push returns), and its
+ * finished fence with it unless someone holds a reference.  Before
  * fwsched_job_arm() or fwsched_job_push() the fence is not initialised yet:
  * that is a driver bug, and warns.
  *
