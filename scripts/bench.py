@@ -21,8 +21,9 @@ import statistics
 import subprocess
 import sys
 
-IMPLS = ["fwsched", "drm_wq", "drm_shared", "floor"]
-META = {"scenario", "impl", "rep", "jobs", "samples", "hops"}
+IMPLS = ["fwsched", "fwsched_direct", "drm_wq", "drm_shared", "floor"]
+SLOT_IMPLS = ["fwsched", "drm_fifo", "drm_fair"]
+META = {"scenario", "impl", "rep", "jobs", "samples", "hops", "runs", "policy"}
 
 
 def is_metric(key):
@@ -37,6 +38,9 @@ def parse(log):
         if not m:
             continue
         kv = dict(p.split("=", 1) for p in m.group(1).split() if "=" in p)
+        if kv["scenario"] == "slots" and kv["impl"] != "fwsched":
+            # drm_sched in the slots scenario: named by its policy.
+            kv["impl"] = "drm_" + kv.get("policy", "fifo")
         case = " ".join(f"{k}={v}" for k, v in kv.items()
                         if k not in META and not is_metric(k))
         for k, v in kv.items():
@@ -63,12 +67,13 @@ def summarise(rows):
                 "spread": (max(vals) - min(vals)) / med if med else 0.0,
                 "values": vals,
             }
-        fw = entry["impls"].get("fwsched", {}).get("median")
         entry["ratios"] = {}
-        for other in ("drm_wq", "drm_shared", "floor"):
-            om = entry["impls"].get(other, {}).get("median")
-            if fw is not None and om:
-                entry["ratios"][f"fwsched/{other}"] = fw / om
+        for mine in ("fwsched", "fwsched_direct"):
+            fw = entry["impls"].get(mine, {}).get("median")
+            for other in ("drm_wq", "drm_shared", "floor", "drm_fifo", "drm_fair"):
+                om = entry["impls"].get(other, {}).get("median")
+                if fw is not None and om:
+                    entry["ratios"][f"{mine}/{other}"] = fw / om
         out.append(entry)
     # The floor's rings are the bench's own per-ring struct and nothing
     # else: what an implementation adds on top is what its queue costs.
@@ -117,74 +122,117 @@ def fmt(v, metric):
         return "-"
     if "bytes" in metric:
         return f"{v:.0f} B"
+    if metric.startswith("share"):
+        return f"{v / 10:.1f} %"
     if metric.endswith("_x1000"):
         return f"{v / 1000:.3f}"
     return f"{v / 1000:.2f} us" if v >= 10000 else f"{v:.0f} ns"
 
 
-def table(summary):
-    lines = []
-    hdr = f"{'scenario':13} {'case':34} {'metric':26} " + " ".join(f"{i:>11}" for i in IMPLS) \
-        + f" {'fw/drm_wq':>9} {'fw/drm_sh':>9} {'fw/floor':>9} {'spread':>7}"
+def slots_table(summary):
+    """Scenario 6: fwsched's slot pool against drm_sched's policies."""
+    rows = [e for e in summary if e["scenario"] == "slots"]
+    if not rows:
+        return ""
+    lines = ["", "scenario 6: 64 queues (16 per level, always backlogged) over 8 firmware "
+             "slots, 1 ms jobs; share_err = widest deviation from the mean within a level, "
+             "gaps = time between two runs of a queue"]
+    hdr = f"{'case':16} {'metric':22} " + " ".join(f"{i:>11}" for i in SLOT_IMPLS) \
+        + f" {'spread':>7}"
     lines.append(hdr)
     lines.append("-" * len(hdr))
-    for e in summary:
+    for e in rows:
         vals = " ".join(f"{fmt(e['impls'].get(i, {}).get('median'), e['metric']):>11}"
-                        for i in IMPLS)
-        r = e["ratios"]
-        rs = " ".join(f"{r[k]:9.2f}" if k in r else f"{'-':>9}"
-                      for k in ("fwsched/drm_wq", "fwsched/drm_shared", "fwsched/floor"))
-        # The widest (max-min)/median of any implementation: how far to trust the row.
+                        for i in SLOT_IMPLS)
         spread = max((st["spread"] for st in e["impls"].values()), default=0.0)
-        lines.append(f"{e['scenario']:13} {e['case'][:34]:34} {e['metric'][:26]:26} {vals} {rs}"
+        lines.append(f"{(e['case'] or 'all levels')[:16]:16} {e['metric'][:22]:22} {vals}"
                      f" {spread * 100:6.0f}%")
     return "\n".join(lines)
 
 
+def table(summary):
+    lines = []
+    hdr = f"{'scenario':13} {'case':30} {'metric':24} " + " ".join(f"{i[:11]:>11}" for i in IMPLS) \
+        + f" {'fw/drm_wq':>9} {'fw/drm_sh':>9} {'fw/floor':>9} {'fd/drm_wq':>9} {'spread':>7}"
+    lines.append(hdr)
+    lines.append("-" * len(hdr))
+    for e in summary:
+        if e["scenario"] == "slots":
+            continue
+        vals = " ".join(f"{fmt(e['impls'].get(i, {}).get('median'), e['metric']):>11}"
+                        for i in IMPLS)
+        r = e["ratios"]
+        rs = " ".join(f"{r[k]:9.2f}" if k in r else f"{'-':>9}"
+                      for k in ("fwsched/drm_wq", "fwsched/drm_shared", "fwsched/floor",
+                                "fwsched_direct/drm_wq"))
+        # The widest (max-min)/median of any implementation: how far to trust the row.
+        spread = max((st["spread"] for st in e["impls"].values()), default=0.0)
+        lines.append(f"{e['scenario']:13} {e['case'][:30]:30} {e['metric'][:24]:24} {vals} {rs}"
+                     f" {spread * 100:6.0f}%")
+    return "\n".join(lines) + "\n" + slots_table(summary)
+
+
 def plot(summary, path):
-    """Two panels: ns per job against queue count; fwsched/drm ratios."""
+    """One panel per scenario: per-job cost against queue count, then for
+    every other scenario its main metric per implementation (bars)."""
     per_q = {}
     for e in summary:
         if e["metric"] == "ns_per_job" and e["scenario"] in ("throughput", "queues"):
             q = int(re.search(r"queues=(\d+)", e["case"]).group(1))
-            for impl, s in e["impls"].items():
-                per_q.setdefault(impl, {})[q] = s["median"]
-    ratio = [(f"{e['scenario']} {e['case']} {e['metric']}", e["ratios"].get("fwsched/drm_wq"))
-             for e in summary if e["ratios"].get("fwsched/drm_wq")]
+            for impl, st in e["impls"].items():
+                per_q.setdefault(impl, {})[q] = st["median"]
+    main_metric = {
+        "backpressure": "ns_per_job", "chain": "ns_per_hop", "latency": "p50_ns",
+        "teardown": "destroy_ns", "memory": "slab_bytes_per_job",
+        "qmem": "slab_bytes_per_queue", "slots": "worst_gap_ns",
+    }
+    panels = []
+    for sc, metric in main_metric.items():
+        rows = [e for e in summary if e["scenario"] == sc and e["metric"] == metric]
+        if rows:
+            panels.append((sc, metric, rows))
+    impls = IMPLS + ["drm_fifo", "drm_fair"]
     data = path + ".dat"
     with open(data, "w") as f:
         for impl in IMPLS:
             f.write(f"# {impl}\n")
-            for q in sorted(per_q.get(impl, {})):
-                f.write(f"{q} {per_q[impl][q]}\n")
+            for q in sorted(per_q.get(impl, {})) or [1]:
+                f.write(f"{q} {per_q.get(impl, {}).get(q, 'NaN')}\n")
             f.write("\n\n")
-        f.write("# ratios\n")
-        for i, (label, r) in enumerate(ratio):
-            f.write(f"{i} {r} \"{label[:40]}\"\n")
-    script = f"""
-set terminal svg size 1400,700 dynamic font ',10'
-set termoption noenhanced
-set output '{path}'
-set multiplot layout 1,2 title 'fwsched vs drm_sched (UML, one boot)'
-set title 'cost per job against queue count (instant completion)'
-set logscale x 2
-set xlabel 'queues'
-set ylabel 'ns per job (median)'
-set key top left
-plot for [i=0:{len(IMPLS) - 1}] '{data}' index i using 1:2 with linespoints title word('{' '.join(IMPLS)}', i+1)
-unset logscale x
-set title 'fwsched / drm_sched (own workqueue): below 1 is better'
-set style fill solid 0.6
-set boxwidth 0.7
-set xtics rotate by 60 right font ',7'
-set ylabel 'ratio of medians'
-set xlabel ''
-unset key
-plot '{data}' index {len(IMPLS)} using 1:2:xtic(3) with boxes, 1 with lines dt 2
-unset multiplot
-"""
+    for k, (sc, metric, rows) in enumerate(panels):
+        with open(f"{data}.{k}", "w") as f:
+            for e in rows:
+                label = (e["case"] or sc).replace(" ", ",")[:24]
+                vals = " ".join(str(e["impls"].get(i, {}).get("median", "NaN"))
+                                for i in impls)
+                f.write(f"\"{label}\" {vals}\n")
+    n = 1 + len(panels)
+    cols = 3
+    rows_n = (n + cols - 1) // cols
+    script = [f"set terminal svg size 1500,{450 * rows_n} dynamic font ',9'",
+              "set termoption noenhanced", f"set output '{path}'",
+              f"set multiplot layout {rows_n},{cols} title 'fwsched vs drm_sched "
+              "(UML, one boot; medians)'",
+              "set title 'ns per job against queue count (instant completion)'",
+              "set logscale x 2", "set xlabel 'queues'", "set ylabel 'ns per job'",
+              "set key top left",
+              f"plot for [i=0:{len(IMPLS) - 1}] '{data}' index i using 1:2 "
+              f"with linespoints title word('{' '.join(IMPLS)}', i+1)",
+              "unset logscale x", "set style data histograms",
+              "set style histogram clustered gap 1", "set style fill solid 0.7",
+              "set xtics rotate by 30 right", "set key top right", "set xlabel ''",
+              "set offsets 0.6, 0.6, 0, 0", "set yrange [0:*]"]
+    for k, (sc, metric, rows) in enumerate(panels):
+        script.append(f"set title '{sc}: {metric} (lower is better)'")
+        script.append(f"set ylabel '{metric}'")
+        cols_used = [j for j, i in enumerate(impls)
+                     if any(i in e["impls"] for e in rows)]
+        script.append("plot " + ", ".join(
+            f"'{data}.{k}' using {j + 2}:xtic(1) title '{impls[j]}'"
+            for j in cols_used))
+    script.append("unset multiplot")
     try:
-        subprocess.run(["gnuplot"], input=script.encode(), check=True,
+        subprocess.run(["gnuplot"], input="\n".join(script).encode(), check=True,
                        stderr=subprocess.DEVNULL)
         return True
     except (OSError, subprocess.CalledProcessError):

@@ -40,7 +40,7 @@ trap 'rm -f "$plan" "$plan".*' EXIT
 write_plan() {
 	cat >"$plan" <<PLAN
 load fwsched
-load gpu-sched
+load gpu-sched ${gpu_sched_args:-}
 load tests/bench/fwsched_bench $*
 unload fwsched_bench
 unload gpu-sched
@@ -54,6 +54,16 @@ start=$(date +%s)
 fw_boot "$kbuild" "$root" "$plan" "$out/bench-$stamp.log" 3600 "$lpj"
 echo "   ($(( $(date +%s) - start ))s)"
 
+# Scenario 6 against drm_sched's fair policy: gpu-sched takes its policy at
+# load time, so it gets a boot of its own.
+echo "== slots scenario, drm_sched with sched_policy=2 (fair)"
+gpu_sched_args="sched_policy=2"
+write_plan "scenario=slots impl=drm_wq drm_policy=fair reps=$reps"
+fw_boot "$kbuild" "$root" "$plan" "$out/bench-$stamp.fair.log" 600 "$lpj"
+cat "$out/bench-$stamp.fair.log" >>"$out/bench-$stamp.log"
+rm -f "$out/bench-$stamp.fair.log"
+gpu_sched_args=""
+
 # Memory wants fresh slabs: a boot per implementation and kind.
 for sc in memory qmem; do
 	for im in fwsched drm_wq drm_shared floor; do
@@ -66,12 +76,15 @@ done
 
 insn=$out/bench-$stamp.insn
 : >"$insn"
-if perf stat -e instructions:u true 2>&1 | grep -q "not supported"; then
+# (Output captured first: with pipefail, grep -q closing the pipe early
+# would make the test fail and send us down the wrong branch.)
+perf_probe=$(perf stat -e instructions:u true 2>&1 || true)
+if ! command -v perf >/dev/null || [[ "$perf_probe" == *"not supported"* ]]; then
 	echo "perf: instructions:u not supported on this machine" >"$insn"
 else
 	echo "== instruction counts (perf stat, N and 2N jobs per boot)"
 	for sc in throughput chain backpressure; do
-		for im in fwsched drm_wq drm_shared floor; do
+		for im in fwsched fwsched_direct drm_wq drm_shared floor; do
 			for n in "$jobs" $((2 * jobs)); do
 				write_plan "jobs=$n reps=1 scenario=$sc impl=$im"
 				perf stat -x, -e instructions:u -o "$plan.perf" -- \

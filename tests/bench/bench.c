@@ -5,6 +5,8 @@
  *
  * Implementations ("impl"):
  *   fwsched     one fwsched_queue per ring, fwsched's workqueue
+ *   fwsched_direct  the same, created with direct_run: push calls run_job
+ *               itself when nothing is ahead of the job
  *   drm_wq      one drm_gpu_scheduler + drm_sched_entity per ring, each
  *               scheduler with its own workqueue (Xe style)
  *   drm_shared  the same with one workqueue shared by all (panthor style)
@@ -33,10 +35,13 @@
 static char *scenario = "all";
 module_param(scenario, charp, 0444);
 MODULE_PARM_DESC(scenario,
-		 "timed: throughput queues backpressure chain latency teardown all; memory, qmem");
+		 "timed: throughput queues backpressure chain latency teardown slots all; memory, qmem");
 static char *impl = "all";
 module_param(impl, charp, 0444);
-MODULE_PARM_DESC(impl, "fwsched, drm_wq, drm_shared, floor or all");
+MODULE_PARM_DESC(impl, "fwsched, fwsched_direct, drm_wq, drm_shared, floor or all");
+static char *drm_policy = "fifo";
+module_param(drm_policy, charp, 0444);
+MODULE_PARM_DESC(drm_policy, "label of gpu-sched's sched_policy in this boot (slots)");
 static unsigned int jobs = 20000;
 module_param(jobs, uint, 0444);
 MODULE_PARM_DESC(jobs, "jobs per measurement");
@@ -44,8 +49,15 @@ static unsigned int reps = 7;
 module_param(reps, uint, 0444);
 MODULE_PARM_DESC(reps, "interleaved repetitions");
 
-enum impl { FWSCHED, DRM_WQ, DRM_SHARED, FLOOR, NR_IMPLS };
-static const char * const impl_names[] = { "fwsched", "drm_wq", "drm_shared", "floor" };
+enum impl { FWSCHED, FWSCHED_DIRECT, DRM_WQ, DRM_SHARED, FLOOR, NR_IMPLS };
+static const char * const impl_names[] = {
+	"fwsched", "fwsched_direct", "drm_wq", "drm_shared", "floor"
+};
+
+static bool is_fwsched(enum impl im)
+{
+	return im == FWSCHED || im == FWSCHED_DIRECT;
+}
 
 /* ---- the mock firmware, shared by every implementation ---------------------- */
 
@@ -76,7 +88,11 @@ struct bring {
 	struct bench *b;
 	enum impl impl;
 	bool defer;			/* firmware completes on request only */
-	spinlock_t lock;
+	u32 job_us;			/* defer: an hrtimer completes each job */
+	struct hrtimer timer;
+	ktime_t last_run;		/* slots: service gaps; @lock */
+	u64 runs, max_gap;		/* @lock */
+	spinlock_t lock;		/* @inflight, @nr_inflight, @hw_seqno, slots */
 	struct list_head inflight;	/* defer: on the hardware, in order */
 	unsigned int nr_inflight;
 	u64 hw_context, hw_seqno;
@@ -88,6 +104,9 @@ struct bring {
 
 struct bench {
 	atomic_t freed;
+	u64 *gaps;			/* slots: every service gap, in ns */
+	unsigned int nr_gaps, max_gaps;
+	u64 run_calls;			/* run_job calls, for wakeups per job */
 	unsigned int target;
 	struct completion all_freed;
 	wait_queue_head_t fw_wait;
@@ -126,10 +145,24 @@ static struct dma_fence *bring_run(struct bjob *j)
 	struct bring *r = j->ring;
 	unsigned long flags;
 
+	bool start_timer = false;
+
 	if (j->ran_at)
 		*j->ran_at = ktime_get();
 	j->ran = true;
+	r->b->run_calls++;
 	spin_lock_irqsave(&r->lock, flags);
+	if (r->job_us) {
+		ktime_t now = ktime_get();
+		u64 gap = ktime_to_ns(ktime_sub(now, r->last_run));
+
+		r->last_run = now;
+		r->runs++;
+		r->max_gap = max(r->max_gap, gap);
+		if (r->b->nr_gaps < r->b->max_gaps)
+			r->b->gaps[r->b->nr_gaps++] = gap;
+		start_timer = list_empty(&r->inflight);
+	}
 	dma_fence_init(j->hw, &bfw_ops, NULL, r->hw_context, ++r->hw_seqno);
 	if (r->defer) {
 		dma_fence_get(j->hw);		/* the ring's, until it signals */
@@ -137,6 +170,8 @@ static struct dma_fence *bring_run(struct bjob *j)
 		r->nr_inflight++;
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
+	if (start_timer)
+		hrtimer_start(&r->timer, us_to_ktime(r->job_us), HRTIMER_MODE_REL_HARD);
 	if (r->defer)
 		wake_up(&r->b->fw_wait);
 	else
@@ -171,6 +206,20 @@ static unsigned int bring_complete(struct bring *r, unsigned int n, int error)
 		done++;
 	}
 	return done;
+}
+
+/* The firmware runs one job of a ring at a time, @job_us each. */
+static enum hrtimer_restart bring_timer(struct hrtimer *t)
+{
+	struct bring *r = container_of(t, struct bring, timer);
+	bool more;
+
+	bring_complete(r, 1, 0);
+	more = READ_ONCE(r->nr_inflight);
+	if (!more)
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(t, us_to_ktime(r->job_us));
+	return HRTIMER_RESTART;
 }
 
 /* ---- fwsched -------------------------------------------------------------------- */
@@ -248,6 +297,15 @@ static void floor_work_fn(struct work_struct *w)
 
 /* ---- rings of each implementation --------------------------------------------- */
 
+/* Set by the slots scenario around bring_new(); NULL/normal otherwise. */
+static struct fwsched_slot_pool *bring_pool;
+static struct drm_gpu_scheduler *bring_sched;
+static int bring_level = FWSCHED_PRIO_NORMAL;
+static const enum drm_sched_priority drm_prio[FWSCHED_PRIO_COUNT] = {
+	DRM_SCHED_PRIORITY_LOW, DRM_SCHED_PRIORITY_NORMAL,
+	DRM_SCHED_PRIORITY_HIGH, DRM_SCHED_PRIORITY_KERNEL,
+};
+
 static struct bring *bring_new(enum impl im, u32 credits, bool defer)
 {
 	struct bring *r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -263,11 +321,13 @@ static struct bring *bring_new(enum impl im, u32 credits, bool defer)
 	INIT_LIST_HEAD(&r->floor_list);
 	INIT_WORK(&r->floor_work, floor_work_fn);
 	r->hw_context = dma_fence_context_alloc(1);
+	hrtimer_setup(&r->timer, bring_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 
-	if (im == FWSCHED) {
+	if (is_fwsched(im)) {
 		struct fwsched_queue_args args = {
 			.ops = &fw_ops, .name = "bench", .driver_name = "fwsched-bench",
-			.credit_limit = credits, .priority = FWSCHED_PRIO_NORMAL,
+			.credit_limit = credits, .priority = bring_level,
+			.direct_run = im == FWSCHED_DIRECT, .pool = bring_pool,
 			.priv = r,
 		};
 
@@ -291,13 +351,21 @@ static struct bring *bring_new(enum impl im, u32 credits, bool defer)
 			kfree(r);
 			return ERR_PTR(-ENOMEM);
 		}
-		list[0] = &r->drm->sched;
-		ret = drm_sched_init(&r->drm->sched, &args);
-		if (!ret) {
-			ret = drm_sched_entity_init(&r->drm->ent, DRM_SCHED_PRIORITY_NORMAL,
+		if (bring_sched) {
+			/* Slots: one scheduler for every entity (the firmware). */
+			list[0] = bring_sched;
+			ret = drm_sched_entity_init(&r->drm->ent, drm_prio[bring_level],
 						    list, 1, NULL);
-			if (ret)
-				drm_sched_fini(&r->drm->sched);
+		} else {
+			list[0] = &r->drm->sched;
+			ret = drm_sched_init(&r->drm->sched, &args);
+			if (!ret) {
+				ret = drm_sched_entity_init(&r->drm->ent,
+							    DRM_SCHED_PRIORITY_NORMAL,
+							    list, 1, NULL);
+				if (ret)
+					drm_sched_fini(&r->drm->sched);
+			}
 		}
 	}
 	if (ret) {
@@ -310,7 +378,7 @@ static struct bring *bring_new(enum impl im, u32 credits, bool defer)
 
 static void bring_destroy(struct bring *r)
 {
-	if (r->impl == FWSCHED) {
+	if (is_fwsched(r->impl)) {
 		fwsched_queue_destroy(r->fq);
 	} else if (r->impl == FLOOR) {
 		flush_work(&r->floor_work);
@@ -320,6 +388,7 @@ static void bring_destroy(struct bring *r)
 		drm_sched_fini(&r->drm->sched);
 		kfree(r->drm);
 	}
+	hrtimer_cancel(&r->timer);
 	kfree(r);
 }
 
@@ -332,7 +401,7 @@ static struct bjob *bjob_new(struct bring *r, unsigned int ndeps,
 	unsigned int i;
 	int ret = 0;
 
-	sz += r->impl == FWSCHED ? sizeof(struct fwsched_job) :
+	sz += is_fwsched(r->impl) ? sizeof(struct fwsched_job) :
 	      r->impl == FLOOR ? sizeof(struct dma_fence) : sizeof(struct drm_sched_job);
 	j = kzalloc(sz, GFP_KERNEL);
 	if (!j)
@@ -347,6 +416,7 @@ static struct bjob *bjob_new(struct bring *r, unsigned int ndeps,
 
 	switch (r->impl) {
 	case FWSCHED:
+	case FWSCHED_DIRECT:
 		ret = fwsched_job_init(&j->fw, r->fq, 1, ndeps);
 		for (i = 0; !ret && i < ndeps; i++)
 			ret = fwsched_job_add_dependency(&j->fw, deps[i]);
@@ -372,7 +442,12 @@ err:
 	return NULL;
 }
 
-/* Push @j; return its finished fence (borrowed). */
+/*
+ * Push @j; return a reference to its finished fence (NULL for the floor,
+ * whose fence goes with the job).  The reference is taken before the push:
+ * once pushed, the job may complete and be freed at any moment (with
+ * direct run, before the push even returns).
+ */
 static struct dma_fence *bjob_push(struct bjob *j)
 {
 	struct bring *r = j->ring;
@@ -380,14 +455,15 @@ static struct dma_fence *bjob_push(struct bjob *j)
 
 	switch (r->impl) {
 	case FWSCHED:
+	case FWSCHED_DIRECT:
 		fwsched_job_arm(&j->fw);
-		f = fwsched_job_finished(&j->fw);
+		f = dma_fence_get(fwsched_job_finished(&j->fw));
 		fwsched_job_push(&j->fw);
 		return f;
 	case DRM_WQ:
 	case DRM_SHARED:
 		drm_sched_job_arm(&j->drm);
-		f = &j->drm.s_fence->finished;
+		f = dma_fence_get(&j->drm.s_fence->finished);
 		drm_sched_entity_push_job(&j->drm);
 		return f;
 	case FLOOR:
@@ -400,7 +476,7 @@ static struct dma_fence *bjob_push(struct bjob *j)
 		/* Amortised dispatch: one work item per batch of 16. */
 		if (!(r->hw_seqno & 15))
 			queue_work(bench.floor_wq, &r->floor_work);
-		return &j->floor_fence;
+		return NULL;
 	}
 }
 
@@ -414,7 +490,7 @@ static unsigned int push_n(struct bring *r, unsigned int n)
 
 		if (!j)
 			break;
-		bjob_push(j);
+		dma_fence_put(bjob_push(j));
 	}
 	return i;
 }
@@ -460,6 +536,19 @@ static unsigned int nr_kthreads(void)
 	return n;
 }
 
+/* Context switches of every task: on one CPU, each worker wakeup is one. */
+static u64 nr_switches(void)
+{
+	struct task_struct *g, *t;
+	u64 n = 0;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		n += t->nvcsw + t->nivcsw;
+	rcu_read_unlock();
+	return n;
+}
+
 #define REPORT(sc, im, rep, fmt, ...) \
 	pr_info("FWSCHED-BENCH scenario=%s impl=%s rep=%u " fmt "\n", \
 		sc, impl_names[im], rep, ##__VA_ARGS__)
@@ -470,11 +559,14 @@ static unsigned int nr_kthreads(void)
 static int run_spread(const char *sc, enum impl im, unsigned int rep,
 		      unsigned int nq, unsigned int n)
 {
-	struct bring **r = kcalloc(nq, sizeof(*r), GFP_KERNEL);
+	struct bring **r;
 	unsigned int i, created = 0, k0 = nr_kthreads();
-	u64 t0, t1, t2, t3;
+	u64 t0, t1, t2, t3, sw;
 	int ret = 0;
 
+	if (!n || !nq)
+		return -EINVAL;
+	r = kcalloc(nq, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
 	t0 = ktime_get_ns();
@@ -493,6 +585,7 @@ static int run_spread(const char *sc, enum impl im, unsigned int rep,
 	}
 
 	bench_expect(n);
+	sw = nr_switches();
 	t1 = ktime_get_ns();
 	for (i = 0; i < n; i++) {
 		struct bjob *j = bjob_new(r[i % nq], 0, NULL);
@@ -501,12 +594,16 @@ static int run_spread(const char *sc, enum impl im, unsigned int rep,
 			ret = -ENOMEM;
 			goto out;
 		}
-		bjob_push(j);
+		dma_fence_put(bjob_push(j));
 	}
 	ret = bench_wait_freed(r, nq);
 	t2 = ktime_get_ns();
-	if (!ret)
+	sw = nr_switches() - sw;
+	if (!ret) {
 		REPORT(sc, im, rep, "queues=%u jobs=%u ns_per_job=%llu", nq, n, (t2 - t1) / n);
+		REPORT(sc, im, rep, "queues=%u jobs=%u switches_per_job_x1000=%llu", nq, n,
+		       sw * 1000 / n);
+	}
 out:
 	t2 = ktime_get_ns();
 	for (i = 0; i < created; i++)
@@ -523,12 +620,17 @@ static int run_backpressure(enum impl im, unsigned int rep, unsigned int n)
 {
 	struct bring *r = bring_new(im, 4, im != FLOOR);
 	unsigned int i, done = 0;
-	u64 t0, t1;
+	u64 t0, t1, sw;
 	int ret = 0;
 
 	if (IS_ERR(r))
 		return PTR_ERR(r);
+	if (!n) {
+		bring_destroy(r);
+		return -EINVAL;
+	}
 	bench_expect(n);
+	sw = nr_switches();
 	t0 = ktime_get_ns();
 	i = push_n(r, n);
 	if (i < n)
@@ -546,9 +648,15 @@ static int run_backpressure(enum impl im, unsigned int rep, unsigned int n)
 	if (!ret)
 		ret = bench_wait_freed(&r, 1);
 	t1 = ktime_get_ns();
-	if (!ret)
+	sw = nr_switches() - sw;
+	if (!ret) {
 		REPORT("backpressure", im, rep, "credits=4 batch=4 jobs=%u ns_per_job=%llu",
 		       n, (t1 - t0) / n);
+		/* The bench thread waits for each batch: two of these are its own. */
+		REPORT("backpressure", im, rep,
+		       "credits=4 batch=4 jobs=%u switches_per_job_x1000=%llu", n,
+		       sw * 1000 / n);
+	}
 	bring_destroy(r);
 	return ret;
 }
@@ -561,6 +669,9 @@ static int run_chain(enum impl im, unsigned int rep, unsigned int nq, unsigned i
 	unsigned int i, created = 0;
 	u64 t0, t1;
 	int ret = 0;
+
+	if (!n || !nq || nq > ARRAY_SIZE(r))
+		return -EINVAL;
 
 	for (i = 0; i < nq; i++, created++) {
 		r[i] = bring_new(im, 64, false);
@@ -578,9 +689,8 @@ static int run_chain(enum impl im, unsigned int rep, unsigned int nq, unsigned i
 			ret = -ENOMEM;
 			goto out;
 		}
+		/* The floor has no dependencies to wait for: NULL. */
 		prev = bjob_push(j);
-		/* The floor has no dependencies to wait for. */
-		prev = im == FLOOR ? NULL : dma_fence_get(prev);
 	}
 	dma_fence_put(prev);
 	ret = bench_wait_freed(r, nq);
@@ -627,14 +737,14 @@ static int run_latency(enum impl im, unsigned int rep, unsigned int n)
 			break;
 		}
 		bench_expect(2);
-		fa = dma_fence_get(bjob_push(ja));
+		fa = bjob_push(ja);
 		jb = bjob_new(b, 1, &fa);
 		if (!jb) {
 			ret = -ENOMEM;
 			break;
 		}
 		jb->ran_at = &ran_at;
-		fb = dma_fence_get(bjob_push(jb));
+		fb = bjob_push(jb);
 		if (!wait_event_timeout(bench.fw_wait, READ_ONCE(a->nr_inflight), 60 * HZ)) {
 			ret = -ETIMEDOUT;
 			break;
@@ -728,7 +838,7 @@ static int run_memory(enum impl im, unsigned int rep)
 				ret = -ENOMEM;
 				break;
 			}
-			bjob_push(j);
+			dma_fence_put(bjob_push(j));
 			last = j;
 		}
 		if (!nd[k] && !wait_event_timeout(bench.fw_wait,
@@ -738,7 +848,7 @@ static int run_memory(enum impl im, unsigned int rep)
 			REPORT("memory", im, rep, "deps=%u slab_bytes_per_job=%lu",
 			       nd[k], (slab_bytes() - s0) / n);
 		/* fwsched's only allocation per job: the finished fence + deps. */
-		if (!ret && im == FWSCHED && last)
+		if (!ret && is_fwsched(im) && last)
 			REPORT("memory", im, rep, "deps=%u fwsched_alloc_bytes_per_job=%zu",
 			       nd[k], ksize(last->fw.finished));
 		for (g = 0; g < ARRAY_SIZE(gate); g++) {
@@ -803,6 +913,154 @@ static int run_qmem(enum impl im, unsigned int rep)
 	return ret;
 }
 
+/*
+ * Scenario 6: 64 queues, 16 per priority level, always backlogged, over 8
+ * firmware slots; the firmware runs one 1 ms job per bound ring at a time.
+ * fwsched: a slot pool (8 slots, 1 reserved for high, 1 for realtime,
+ * quantum 4).  drm_sched: the usual answer without slots, one scheduler
+ * with credit_limit 8 for all 64 entities, at drm_sched's priorities, with
+ * the policy gpu-sched was loaded with (fifo, or fair in its own boot).
+ * Service gaps (time between two runs of a queue) give starvation; runs per
+ * queue give the share.
+ */
+#define SLOTS_QUEUES	64
+#define SLOTS_NR	8
+#define SLOTS_BACKLOG	60
+#define SLOTS_JOB_US	1000
+#define SLOTS_RUN_MS	400
+
+static int run_slots(enum impl im, unsigned int rep)
+{
+	struct fwsched_slot_pool_args pargs = {
+		.nr_slots = SLOTS_NR, .quantum = 4,
+		.reserved = { [FWSCHED_PRIO_HIGH] = 1, [FWSCHED_PRIO_REALTIME] = 1 },
+	};
+	struct drm_sched_init_args dargs = {
+		.ops = &drm_ops, .num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		.credit_limit = SLOTS_NR, .timeout = MAX_SCHEDULE_TIMEOUT,
+		.name = "bench-slots", .dev = bench.dev,
+	};
+	u64 level_runs[FWSCHED_PRIO_COUNT] = { }, total = 0, worst = 0, low_worst = 0;
+	u64 err_max = 0, mean, dev, gap, now_gap;
+	struct drm_gpu_scheduler *sched = NULL;
+	const char *policy = im == DRM_WQ ? drm_policy : "slots";
+	struct bring **r;
+	unsigned int i, k, created = 0;
+	ktime_t t0, now;
+	int lv, ret = 0;
+
+	if (im != FWSCHED && im != DRM_WQ)
+		return 0;
+	r = kcalloc(SLOTS_QUEUES, sizeof(*r), GFP_KERNEL);
+	bench.max_gaps = SLOTS_QUEUES * SLOTS_BACKLOG;
+	bench.nr_gaps = 0;
+	bench.gaps = kvcalloc(bench.max_gaps, sizeof(u64), GFP_KERNEL);
+	if (!r || !bench.gaps) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (im == FWSCHED) {
+		bring_pool = fwsched_slot_pool_create(&pargs);
+		if (IS_ERR(bring_pool)) {
+			ret = PTR_ERR(bring_pool);
+			bring_pool = NULL;
+			goto out;
+		}
+	} else {
+		sched = kzalloc_obj(*sched, GFP_KERNEL);
+		ret = sched ? drm_sched_init(sched, &dargs) : -ENOMEM;
+		if (ret) {
+			kfree(sched);
+			sched = NULL;
+			goto out;
+		}
+		bring_sched = sched;
+	}
+	for (i = 0; i < SLOTS_QUEUES; i++, created++) {
+		bring_level = i % FWSCHED_PRIO_COUNT;
+		r[i] = bring_new(im, 2, true);
+		if (IS_ERR(r[i])) {
+			ret = PTR_ERR(r[i]);
+			goto out;
+		}
+		r[i]->job_us = SLOTS_JOB_US;
+	}
+
+	bench_expect(SLOTS_QUEUES * SLOTS_BACKLOG);
+	t0 = ktime_get();
+	for (i = 0; i < SLOTS_QUEUES; i++)
+		r[i]->last_run = t0;
+	for (k = 0; k < SLOTS_BACKLOG && !ret; k++)
+		for (i = 0; i < SLOTS_QUEUES && !ret; i++)
+			if (push_n(r[i], 1) != 1)
+				ret = -ENOMEM;
+	if (ret)
+		goto out;
+	schedule_timeout_uninterruptible(msecs_to_jiffies(SLOTS_RUN_MS));
+
+	now = ktime_get();
+	for (i = 0; i < SLOTS_QUEUES; i++) {
+		spin_lock_irq(&r[i]->lock);
+		now_gap = ktime_to_ns(ktime_sub(now, r[i]->last_run));
+		gap = max(r[i]->max_gap, now_gap);
+		level_runs[i % FWSCHED_PRIO_COUNT] += r[i]->runs;
+		spin_unlock_irq(&r[i]->lock);
+		worst = max(worst, gap);
+		if (i % FWSCHED_PRIO_COUNT == FWSCHED_PRIO_LOW)
+			low_worst = max(low_worst, gap);
+	}
+	for (lv = 0; lv < FWSCHED_PRIO_COUNT; lv++)
+		total += level_runs[lv];
+	/* Share error: the widest deviation from the mean within a level. */
+	for (lv = 0; lv < FWSCHED_PRIO_COUNT; lv++) {
+		mean = level_runs[lv] / (SLOTS_QUEUES / FWSCHED_PRIO_COUNT);
+		for (i = lv; i < SLOTS_QUEUES; i += FWSCHED_PRIO_COUNT) {
+			dev = r[i]->runs > mean ? r[i]->runs - mean : mean - r[i]->runs;
+			if (mean)
+				err_max = max(err_max, dev * 1000 / mean);
+			else if (r[i]->runs)
+				err_max = max(err_max, 1000ULL);
+		}
+	}
+	sort(bench.gaps, bench.nr_gaps, sizeof(u64), cmp_u64, NULL);
+	REPORT("slots", im, rep,
+	       "policy=%s runs=%llu share_err_x1000=%llu worst_gap_ns=%llu low_worst_gap_ns=%llu p99_gap_ns=%llu",
+	       policy, total, err_max, worst, low_worst,
+	       bench.nr_gaps ? bench.gaps[bench.nr_gaps * 99 / 100] : 0);
+	for (lv = 0; lv < FWSCHED_PRIO_COUNT; lv++)
+		REPORT("slots", im, rep, "policy=%s level=%d share_x1000=%llu", policy, lv,
+		       total ? level_runs[lv] * 1000 / total : 0);
+out:
+	/* Queues (entities) first, then what they share, then the rings. */
+	for (i = 0; i < created; i++) {
+		if (is_fwsched(im))
+			fwsched_queue_destroy(r[i]->fq);
+		else
+			drm_sched_entity_fini(&r[i]->drm->ent);
+	}
+	if (sched) {
+		drm_sched_fini(sched);
+		kfree(sched);
+	}
+	for (i = 0; i < created; i++) {
+		hrtimer_cancel(&r[i]->timer);
+		kfree(r[i]->drm);
+		kfree(r[i]);
+	}
+	if (!ret)
+		ret = bench_wait_freed(NULL, 0);
+	if (bring_pool)
+		WARN_ON(fwsched_slot_pool_destroy(bring_pool));
+	bring_pool = NULL;
+	bring_sched = NULL;
+	bring_level = FWSCHED_PRIO_NORMAL;
+	kvfree(bench.gaps);
+	bench.gaps = NULL;
+	bench.max_gaps = 0;
+	kfree(r);
+	return ret;
+}
+
 static bool want(const char *list, const char *name)
 {
 	return !strcmp(list, "all") || !strcmp(list, name);
@@ -830,6 +1088,8 @@ static int run_one(enum impl im, unsigned int rep)
 		ret = ret ?: run_latency(im, rep, 1000);
 	if (want(scenario, "teardown"))
 		ret = ret ?: run_teardown(im, rep);
+	if (want(scenario, "slots"))
+		ret = ret ?: run_slots(im, rep);
 	/* Memory only when asked: it wants a boot of its own. */
 	if (!strcmp(scenario, "memory") && rep == 0)
 		ret = ret ?: run_memory(im, rep);
@@ -848,8 +1108,8 @@ static int __init bench_init(void)
 	bench.shared_wq = alloc_ordered_workqueue("fwsched-bench-shared", WQ_MEM_RECLAIM);
 	bench.floor_wq = alloc_workqueue("fwsched-bench-floor", WQ_PERCPU, 0);
 	bench.dev = root_device_register("fwsched_bench");
-	if (!bench.shared_wq || !bench.floor_wq || IS_ERR(bench.dev)) {
-		ret = -ENOMEM;
+	if (!bench.shared_wq || !bench.floor_wq || IS_ERR(bench.dev) || !jobs) {
+		pr_err("fwsched-bench: cannot start (jobs=%u)\n", jobs);
 		goto out;
 	}
 
