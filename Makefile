@@ -4,7 +4,10 @@
 #
 #   make [KDIR=/path/to/kernel/build]   build fwsched.ko and the test modules
 #   make check [KVER=7.3|7.2]           build a debug UML kernel, run every test
-#   make check-selftest [KVER=...]      prove the harness catches planted faults
+#   make check-selftest [KVER=...]      prove the harness and the static
+#                                       checkers catch planted faults
+#   make analyze [KVER=...]             W=1, sparse, Clang analyzer, checkpatch,
+#                                       kernel-doc: all at zero findings
 #   make stress [KVER=...]              the long stress runs (not in make check)
 #   make bench                          the side-by-side benchmark (see README)
 #
@@ -14,7 +17,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KVER ?= 7.3
 
-.PHONY: all modules clean check check-selftest stress bench kernel help
+.PHONY: all modules clean check check-selftest analyze stress bench kernel help
 
 all: modules
 
@@ -35,7 +38,12 @@ check:
 	scripts/check.sh $(KVER)
 
 check-selftest:
-	scripts/check.sh --selftest $(KVER)
+	scripts/check.sh --selftest $(KVER); a=$$?; \
+	scripts/analyze.sh --selftest $(KVER); b=$$?; \
+	[ $$a -eq 0 ] && [ $$b -eq 0 ]
+
+analyze:
+	scripts/analyze.sh $(KVER)
 
 stress:
 	scripts/check.sh --stress $(KVER)
@@ -47,4 +55,4 @@ bench:
 	scripts/bench.sh $(KVER)
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,15p' Makefile

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# analyze.sh - "make analyze": every static checker over every source, each
+# at zero findings.
+#
+#   scripts/analyze.sh [--selftest] [KVER]
+#
+#   w1          the modules built with W=1 -Werror (gcc, the debug UML tree)
+#   sparse      C=2 over the same build.  Debian bookworm's sparse 0.6.4 is
+#               too old for 7.x headers (no __typeof_unqual__), so sparse and
+#               the libc it needs come from Debian sid, fetched with
+#               "apt-get download" through the private sources list and run
+#               on that libc; nothing is installed on the host
+#   analyzer    the Clang static analyzer (clang-tidy-19 clang-analyzer-*,
+#               as the kernel's "make clang-analyzer") over the compile
+#               commands of an LLVM=-19 build of the modules against a
+#               clang-configured copy of the debug UML tree (modules_prepare)
+#   checkpatch  checkpatch.pl --strict --codespell on every .c and .h
+#   kernel-doc  scripts/kernel-doc -none -Wall on every .c and .h
+#
+# The planted faults of tests/selftest/ are left out of w1/sparse/analyzer
+# counts.  With --selftest, sparse and the analyzer run over the planted
+# defects of tests/selftest/analyze/ instead, and each must report its own.
+# Last line: "N passed, N failed".
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+cache=${FWSCHED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fwsched}
+
+selftest=0
+[ "${1:-}" = --selftest ] && { selftest=1; shift; }
+kver=${1:-${KVER:-7.3}}
+
+"$here/deps.sh" analyze
+kbuild=$("$here/kernel.sh" "$kver" debug | tail -n 1)
+ksrc=$cache/src/linux-source-$kver
+passed=0
+failed=0
+verdict() {	# name, findings, [expected findings > 0]
+	local name=$1 n=$2 want=${3:-0}
+	if { [ "$want" = 0 ] && [ "$n" -eq 0 ]; } || { [ "$want" != 0 ] && [ "$n" -gt 0 ]; }; then
+		echo "    ok   analyze:$name ($n findings)"
+		passed=$((passed + 1))
+	else
+		echo "    FAIL analyze:$name ($n findings)"
+		failed=$((failed + 1))
+	fi
+}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# --- sparse from sid, on its own libc ----------------------------------------
+tools=$cache/tools
+sparse=$tools/sparse-root/sparse
+if [ ! -x "$sparse" ]; then
+	aptdir=$cache/apt
+	apt_opts=(-o "Dir::Etc::sourcelist=$aptdir/sources.list"
+		  -o "Dir::Etc::sourceparts=/dev/null"
+		  -o "Dir::State::Lists=$aptdir/lists"
+		  -o "Dir::Cache=$aptdir/cache")
+	mkdir -p "$tools/dl"
+	apt-get "${apt_opts[@]}" -qq update >&2
+	(cd "$tools/dl" && apt-get "${apt_opts[@]}" -qq download sparse/sid libc6/sid >&2)
+	rm -rf "$tools/sparse-root"
+	for deb in "$tools"/dl/sparse_*.deb "$tools"/dl/libc6_*.deb; do
+		dpkg-deb -x "$deb" "$tools/sparse-root"
+	done
+	cat >"$sparse" <<'EOF'
+#!/bin/sh
+# sparse from Debian sid, run on sid's libc (the host's is too old for it).
+r=$(dirname "$(readlink -f "$0")")
+exec "$r/usr/lib64/ld-linux-x86-64.so.2" --library-path "$r/usr/lib/x86_64-linux-gnu" \
+	"$r/usr/bin/sparse" "$@"
+EOF
+	chmod +x "$sparse"
+fi
+
+# --- a clang-configured copy of the debug tree --------------------------------
+cbuild=$kbuild-clang19
+if [ ! -f "$cbuild/.prepared" ] || [ "$kbuild/.config" -nt "$cbuild/.prepared" ]; then
+	echo "== preparing an LLVM=-19 UML tree in $cbuild"
+	rm -rf "$cbuild"
+	mkdir -p "$cbuild"
+	cp "$kbuild/.config" "$cbuild/.config"
+	make -s -C "$ksrc" ARCH=um LLVM=-19 O="$cbuild" olddefconfig >&2
+	make -s -C "$ksrc" ARCH=um LLVM=-19 O="$cbuild" -j"$(nproc)" modules_prepare >&2
+	touch "$cbuild/.prepared"
+fi
+
+# Which tree to analyse: the project, or the planted defects.
+if [ "$selftest" = 1 ]; then
+	src=$repo/tests/selftest/analyze
+	filter() { cat; }
+else
+	src=$repo
+	filter() { grep -v "/tests/selftest/" || true; }
+fi
+count() { grep -E "$1" "$2" | filter | grep -c . || true; }
+
+# --- w1 and sparse: one gcc build with C=2 ------------------------------------
+if [ "$selftest" = 0 ]; then
+	echo "== W=1 -Werror and sparse (C=2) over the modules, gcc, $(basename "$kbuild")"
+else
+	echo "== sparse (C=2) over the planted defects"
+fi
+set +e
+make -s -C "$kbuild" ARCH=um M="$src" MO="$work/gcc" W=1 C=2 CHECK="$sparse" \
+	-j"$(nproc)" modules >"$work/gcc.log" 2>&1
+st=$?
+set -e
+grep -E "warning|error" "$work/gcc.log" | filter | sed 's/^/      /' || true
+if [ "$selftest" = 0 ]; then
+	n=$(count "(warning|error):" "$work/gcc.log")
+	[ "$st" -eq 0 ] || n=$((n + 1))
+	verdict w1+sparse "$n"
+else
+	verdict "sparse-planted(__rcu)" "$(count "dereference of noderef" "$work/gcc.log")" 1
+	verdict "sparse-planted(__iomem)" "$(count "removes address space '__iomem'" "$work/gcc.log")" 1
+fi
+
+# --- the Clang static analyzer ------------------------------------------------
+echo "== Clang static analyzer (clang-tidy-19 clang-analyzer-*), LLVM=-19 build"
+make -s -C "$cbuild" ARCH=um LLVM=-19 M="$src" MO="$work/clang" W=1 KBUILD_MODPOST_WARN=1 \
+	-j"$(nproc)" modules >"$work/clang.log" 2>&1 || true
+python3 "$ksrc/scripts/clang-tools/gen_compile_commands.py" -d "$work/clang" \
+	-o "$work/all.json" 2>/dev/null
+mkdir -p "$work/cc" "$work/bin"
+python3 - "$work/all.json" "$work/cc/compile_commands.json" "$src" <<'EOF'
+import json, sys
+entries = json.load(open(sys.argv[1]))
+keep = [e for e in entries if e["file"].startswith(sys.argv[3] + "/")
+        and not e["file"].endswith(".mod.c") and "/tests/selftest/" not in
+        e["file"].replace(sys.argv[3], "")]
+json.dump(keep, open(sys.argv[2], "w"))
+print(f"   {len(keep)} translation units", file=sys.stderr)
+EOF
+ln -sf "$(command -v clang-tidy-19)" "$work/bin/clang-tidy"
+PATH=$work/bin:$PATH python3 "$ksrc/scripts/clang-tools/run-clang-tools.py" \
+	clang-analyzer "$work/cc/compile_commands.json" >"$work/ana.log" 2>&1 || true
+grep -E "warning:|error:" "$work/ana.log" | grep -v "warnings* generated" | sort -u |
+	sed 's/^/      /' || true
+n=$(grep -E "warning:|error:" "$work/ana.log" | grep -v "warnings* generated" | sort -u | grep -c . || true)
+if [ "$selftest" = 0 ]; then
+	verdict analyzer "$n"
+else
+	verdict "analyzer-planted(null)" \
+		"$(grep -c "clang-analyzer-core.NullDereference" "$work/ana.log" || true)" 1
+fi
+
+# --- checkpatch and kernel-doc ------------------------------------------------
+if [ "$selftest" = 0 ]; then
+	echo "== checkpatch.pl --strict --codespell, kernel-doc -none -Wall"
+	mapfile -t files < <(cd "$repo" && git ls-files '*.c' '*.h' 2>/dev/null ||
+			     find fwsched include tests -name '*.[ch]')
+	: >"$work/cp.log"
+	for f in "${files[@]}"; do
+		"$ksrc/scripts/checkpatch.pl" --strict --codespell --no-tree -q --file \
+			"$repo/$f" >>"$work/cp.log" 2>&1 || true
+	done
+	grep -E "^(ERROR|WARNING|CHECK)" -A2 "$work/cp.log" | sed 's/^/      /' || true
+	verdict checkpatch "$(grep -cE "^(ERROR|WARNING|CHECK)" "$work/cp.log" || true)"
+	(cd "$repo" && "$ksrc/scripts/kernel-doc" -none -Wall "${files[@]}") \
+		>"$work/kd.log" 2>&1 || true
+	sed 's/^/      /' "$work/kd.log"
+	verdict kernel-doc "$(grep -c . "$work/kd.log" || true)"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Planted for the Clang static analyzer: a NULL dereference on one path.
+ * "make check-selftest" fails unless the analyzer reports it.
+ *
+ * Copyright (C) 2026 The fwsched authors
+ */
+#include <linux/module.h>
+
+int planted_null_read(int x);
+int planted_null_read(int x)
+{
+	int *p = NULL;
+
+	if (x > 1)
+		p = &x;
+	return *p;
+}
+EXPORT_SYMBOL_GPL(planted_null_read);
+
+MODULE_DESCRIPTION("fwsched: planted analyzer defect");
+MODULE_LICENSE("GPL");
