@@ -98,6 +98,12 @@ bool fwsched_slot_ready(struct fwsched_queue *q);
 void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more);
 void fwsched_slot_set_prio(struct fwsched_queue *q, enum fwsched_priority prio);
 
+/* debug.c: the list of queues behind debugfs. */
+void fwsched_debug_add(struct fwsched_queue *q);
+void fwsched_debug_remove(struct fwsched_queue *q);
+void fwsched_debugfs_init(void);
+void fwsched_debugfs_exit(void);
+
 /* main.c: fwsched's own workqueues. */
 extern struct workqueue_struct *fwsched_wq;
 extern struct workqueue_struct *fwsched_destroy_wq;

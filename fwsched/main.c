@@ -140,11 +140,13 @@ static int __init fwsched_init(void)
 	fwsched_fail_dir = fault_create_debugfs_attr("fail_fwsched", NULL,
 						     &fwsched_fail_alloc);
 #endif
+	fwsched_debugfs_init();
 	return 0;
 }
 
 static void __exit fwsched_exit(void)
 {
+	fwsched_debugfs_exit();
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	debugfs_remove_recursive(fwsched_fail_dir);
 #endif

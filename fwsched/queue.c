@@ -14,6 +14,7 @@
 #include <fwsched/queue.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* &fwsched_job.state */
 enum {
@@ -109,10 +110,13 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 		fwsched_slot_attach(q, args->pool, args->priority);
 		q->tdr_pause = FWSCHED_TDR_PAUSE_SLOT;
 	}
+	q->stats_on = args->stats;
 	init_llist_head(&q->done);
 	atomic_set(&q->callbacks, 0);
 	INIT_WORK(&q->work, fwsched_queue_work);
 	INIT_WORK(&q->destroy_work, fwsched_queue_destroy_work);
+	fwsched_debug_add(q);
+	trace_fwsched_queue_create(q, args->priority);
 	return q;
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_create);
@@ -182,6 +186,7 @@ int fwsched_queue_set_priority(struct fwsched_queue *queue,
 	} else if (queue->priority != priority) {
 		queue->priority = priority;
 		queue->priority_changed = true;
+		trace_fwsched_queue_priority(queue, priority);
 	}
 	spin_unlock(&queue->lock);
 	if (!ret)
@@ -457,6 +462,7 @@ EXPORT_SYMBOL_GPL(fwsched_job_arm);
  */
 static void fwsched_job_free(struct fwsched_job *job)
 {
+	trace_fwsched_job_free(job);
 	job->state = FWSCHED_JOB_DONE;
 	fwsched_job_put_deps(job);
 	dma_fence_put(job->hw_fence);
@@ -474,6 +480,7 @@ static void fwsched_job_cancel(struct fwsched_job *job, int error)
 
 	if (q->ops->cancel_job)
 		q->ops->cancel_job(job, error);
+	trace_fwsched_job_done(job, error);
 	fwsched_fence_signal(job->finished, error);
 	fwsched_job_free(job);
 }
@@ -529,6 +536,8 @@ static void fwsched_job_take_inflight(struct fwsched_job *job)
 
 	lockdep_assert_held(&q->lock);
 	list_move_tail(&job->link, &q->inflight);
+	if (first && q->stats_on)
+		q->busy_since = ktime_get();
 	if (q->timeout && first)
 		fwsched_queue_tdr_update(q, true);
 	q->credits += job->credits;
@@ -581,6 +590,13 @@ int fwsched_job_push(struct fwsched_job *job)
 	spin_lock(&q->lock);
 	if (job->state == FWSCHED_JOB_INIT)
 		__fwsched_job_arm(job);
+	if (trace_fwsched_job_push_enabled()) {
+		unsigned int i;
+
+		trace_fwsched_job_push(job);
+		for (i = job->next_dep; i < job->num_deps; i++)
+			trace_fwsched_job_add_dep(job, job->deps[i]);
+	}
 	if (unlikely(q->state >= FWSCHED_QUEUE_BANNED)) {
 		int ret = q->state == FWSCHED_QUEUE_DEAD ? -ESHUTDOWN : -ECANCELED;
 
@@ -820,6 +836,7 @@ static bool fwsched_job_deps_signalled(struct fwsched_job *job)
 			return false;
 		}
 		fwsched_job_note_error(job, f->error);
+		trace_fwsched_job_dep_resolved(job, f);
 		dma_fence_put(f);
 		job->deps[job->next_dep++] = NULL;
 	}
@@ -838,6 +855,7 @@ static void fwsched_job_hw_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 	struct fwsched_queue *q = job->queue;
 
 	fwsched_job_note_error(job, f->error);
+	trace_fwsched_job_done(job, job->error);
 	fwsched_fence_signal(job->finished, job->error);
 	llist_add(&job->done_node, &q->done);
 	queue_work(q->wq, &q->work);
@@ -860,7 +878,10 @@ static void fwsched_queue_reap(struct fwsched_queue *q)
 	llist_for_each_entry(job, list, done_node) {
 		list_del_init(&job->link);
 		q->credits -= job->credits;
+		q->jobs_completed++;
 	}
+	if (q->stats_on && list_empty(&q->inflight))
+		q->busy_ns += ktime_to_ns(ktime_sub(ktime_get(), q->busy_since));
 	if (q->timeout)
 		fwsched_queue_tdr_update(q, head != list_first_entry_or_null(&q->inflight,
 									     struct fwsched_job,
@@ -877,6 +898,7 @@ static void fwsched_job_run(struct fwsched_job *job)
 	struct fwsched_queue *q = job->queue;
 	struct dma_fence *hw;
 
+	trace_fwsched_job_run(job);
 	hw = q->ops->run_job(job);
 	if (!IS_ERR_OR_NULL(hw)) {
 		job->hw_fence = hw;
@@ -893,9 +915,13 @@ static void fwsched_job_run(struct fwsched_job *job)
 	spin_lock(&q->lock);
 	list_del_init(&job->link);
 	q->credits -= job->credits;
+	q->jobs_completed++;
+	if (q->stats_on && list_empty(&q->inflight))
+		q->busy_ns += ktime_to_ns(ktime_sub(ktime_get(), q->busy_since));
 	if (q->timeout)
 		fwsched_queue_tdr_update(q, true);
 	spin_unlock(&q->lock);
+	trace_fwsched_job_done(job, job->error);
 	fwsched_fence_signal(job->finished, job->error);
 	fwsched_job_free(job);
 }
@@ -1125,6 +1151,7 @@ static void fwsched_queue_tdr_work(struct work_struct *work)
 	if (job) {
 		cookie = fwsched_signalling_begin();
 		action = q->ops->timed_out(job);
+		trace_fwsched_timeout(job, action);
 		switch (action) {
 		case FWSCHED_TIMEOUT_RESET:
 			fwsched_queue_reset(q);
@@ -1230,6 +1257,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 		return;
 	}
 	queue->state = FWSCHED_QUEUE_DEAD;
+	trace_fwsched_queue_destroy(queue, list_count_nodes(&queue->pending));
 	list_splice_init(&queue->pending, &never_ran);
 	job = list_last_entry_or_null(&queue->inflight, struct fwsched_job, link);
 	if (job)
@@ -1264,6 +1292,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	}
 	fwsched_queue_deadlines_drop(queue);
 	fwsched_signalling_end(cookie);
+	fwsched_debug_remove(queue);
 	WARN_ON(!list_empty(&queue->inflight));
 
 	fwsched_queue_put(queue);

@@ -13,6 +13,7 @@
 #include <fwsched/slot.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* &fwsched_slot_ref.state */
 enum {
@@ -356,6 +357,7 @@ static void fwsched_slot_make_room(struct fwsched_slot_pool *pool)
 		}
 		if (victim) {
 			victim->yield = true;
+			trace_fwsched_slot_evict(ref_queue(victim), victim->slot);
 			ref_kick(victim);
 		}
 	}
@@ -386,6 +388,7 @@ static void fwsched_slot_put(struct fwsched_slot_pool *pool,
 			     struct fwsched_slot_ref *ref)
 {
 	lockdep_assert_held(&pool->lock);
+	trace_fwsched_slot_release(ref_queue(ref), ref->slot);
 	pool->held[ref->prio]--;
 	pool->nr_held--;
 	__set_bit(ref->slot, pool->free);
@@ -454,6 +457,7 @@ bool fwsched_slot_ready(struct fwsched_queue *q)
 	spin_unlock_irqrestore(&pool->lock, flags);
 
 	if (bind >= 0) {
+		trace_fwsched_slot_acquire(q, bind);
 		if (pool->ops && pool->ops->bind)
 			pool->ops->bind(q, bind);
 		fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, false);
@@ -492,8 +496,11 @@ static void fwsched_slot_preempt(struct fwsched_queue *q, unsigned int slot)
 {
 	struct fwsched_slot_ref *ref = &q->slot;
 	struct fwsched_slot_pool *pool = ref->pool;
-	struct dma_fence *f = pool->ops->preempt(q, slot);
+	struct dma_fence *f;
 	unsigned long flags;
+
+	trace_fwsched_slot_preempt(q, slot);
+	f = pool->ops->preempt(q, slot);
 
 	spin_lock_irqsave(&pool->lock, flags);
 	if (IS_ERR(f)) {
@@ -542,6 +549,7 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 			ref->bound = true;
 			ref->runs = 0;
 			spin_unlock_irqrestore(&pool->lock, flags);
+			trace_fwsched_slot_acquire(q, slot);
 			if (ops && ops->bind)
 				ops->bind(q, slot);
 			fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, false);

@@ -16,9 +16,11 @@
 #include <linux/dma-fence-chain.h>
 #include <linux/dma-resv.h>
 #include <linux/random.h>
+#include <linux/seq_buf.h>
 #include <linux/slab.h>
 
 #include "mock_fw.h"
+#include "../fwsched/trace.h"
 
 #define WAIT_MS 10000
 
@@ -958,6 +960,156 @@ static void queue_stress(struct kunit *test)
 	kvfree(sw[1].cbs);
 }
 
+/* ---- tracing and state -------------------------------------------------------- */
+
+enum { EV_PUSH, EV_ADD_DEP, EV_DEP_RESOLVED, EV_RUN, EV_DONE, EV_FREE };
+
+struct trace_rec {
+	spinlock_t lock;	/* @n, @ev, @seqno */
+	u64 context;		/* only events of this queue */
+	int n;
+	int ev[16];
+	u64 seqno[16];
+};
+
+static void trace_rec(struct trace_rec *r, int ev, struct fwsched_job *job)
+{
+	unsigned long flags;
+
+	if (job->finished->base.context != r->context)
+		return;
+	spin_lock_irqsave(&r->lock, flags);
+	if (r->n < ARRAY_SIZE(r->ev)) {
+		r->ev[r->n] = ev;
+		r->seqno[r->n++] = job->finished->base.seqno;
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+}
+
+static void probe_push(void *d, struct fwsched_job *job)
+{
+	trace_rec(d, EV_PUSH, job);
+}
+
+static void probe_add_dep(void *d, struct fwsched_job *job, struct dma_fence *f)
+{
+	trace_rec(d, EV_ADD_DEP, job);
+}
+
+static void probe_dep_resolved(void *d, struct fwsched_job *job, struct dma_fence *f)
+{
+	trace_rec(d, EV_DEP_RESOLVED, job);
+}
+
+static void probe_run(void *d, struct fwsched_job *job)
+{
+	trace_rec(d, EV_RUN, job);
+}
+
+static void probe_done(void *d, struct fwsched_job *job, int error)
+{
+	trace_rec(d, EV_DONE, job);
+}
+
+static void probe_free(void *d, struct fwsched_job *job)
+{
+	trace_rec(d, EV_FREE, job);
+}
+
+/* The events of one job fire once each, in order. */
+static void queue_trace_order(struct kunit *test)
+{
+	static const int want[] = { EV_PUSH, EV_ADD_DEP, EV_DEP_RESOLVED, EV_RUN,
+				    EV_DONE, EV_FREE };
+	struct mock_ring *ring = mock_ring_new(test, 4, MOCK_MANUAL, test_wq(test));
+	struct mock_ring *other = mock_ring_new(test, 4, MOCK_MANUAL, test_wq(test));
+	struct trace_rec *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct dma_fence *dep, *f;
+	struct mock_job *mj;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	spin_lock_init(&r->lock);
+	r->context = fwsched_queue_context(ring->q);
+	KUNIT_ASSERT_EQ(test, register_trace_fwsched_job_push(probe_push, r), 0);
+	KUNIT_ASSERT_EQ(test, register_trace_fwsched_job_add_dep(probe_add_dep, r), 0);
+	KUNIT_ASSERT_EQ(test, register_trace_fwsched_job_dep_resolved(probe_dep_resolved, r), 0);
+	KUNIT_ASSERT_EQ(test, register_trace_fwsched_job_run(probe_run, r), 0);
+	KUNIT_ASSERT_EQ(test, register_trace_fwsched_job_done(probe_done, r), 0);
+	KUNIT_ASSERT_EQ(test, register_trace_fwsched_job_free(probe_free, r), 0);
+
+	dep = push(test, mock_job_new(other, 1, 0));
+	mj = mock_job_new(ring, 1, 1);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(dep)), 0);
+	f = push(test, mj);
+	KUNIT_EXPECT_EQ(test, mock_ring_complete(other, 1, 0), 1);
+	KUNIT_EXPECT_EQ(test, mock_ring_complete(ring, 1, 0), 1);
+	KUNIT_EXPECT_TRUE(test, mock_wait(f, WAIT_MS));
+	mock_ring_destroy(ring);
+	mock_ring_destroy(other);
+
+	unregister_trace_fwsched_job_push(probe_push, r);
+	unregister_trace_fwsched_job_add_dep(probe_add_dep, r);
+	unregister_trace_fwsched_job_dep_resolved(probe_dep_resolved, r);
+	unregister_trace_fwsched_job_run(probe_run, r);
+	unregister_trace_fwsched_job_done(probe_done, r);
+	unregister_trace_fwsched_job_free(probe_free, r);
+	tracepoint_synchronize_unregister();
+
+	KUNIT_EXPECT_EQ_MSG(test, r->n, (int)ARRAY_SIZE(want), "wrong number of events");
+	for (i = 0; i < min_t(int, r->n, ARRAY_SIZE(want)); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, r->ev[i], want[i], "event %d out of order", i);
+		KUNIT_EXPECT_EQ(test, r->seqno[i], f->seqno);
+	}
+	dma_fence_put(dep);
+	dma_fence_put(f);
+}
+
+/*
+ * The state printer (debugfs shows the same text; a KUnit thread cannot
+ * open it: kernel threads keep the initial root, not the UML hostfs root).
+ */
+static void queue_print_state(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 1, MOCK_MANUAL, test_wq(test));
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct fwsched_queue_stats st;
+	struct dma_fence *f0, *f1;
+	struct seq_buf s;
+	char want[96];
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	f0 = push(test, mock_job_new(ring, 1, 0));
+	f1 = push(test, mock_job_new(ring, 1, 0));
+	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
+	flush_workqueue(test_wq(test));
+
+	seq_buf_init(&s, buf, PAGE_SIZE);
+	fwsched_queue_print(ring->q, &s);
+	seq_buf_str(&s);
+	kunit_info(test, "%s", buf);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "queue mock-ring dev=fwsched-mock"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "state=running priority=normal slot=-1 credits=1/1"));
+	snprintf(want, sizeof(want), "inflight fence=%llu:%llu", f0->context, f0->seqno);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want), "job in flight not listed");
+	snprintf(want, sizeof(want), "pending fence=%llu:%llu", f1->context, f1->seqno);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want), "pending job not listed");
+
+	fwsched_queue_stats(ring->q, &st);
+	KUNIT_EXPECT_EQ(test, st.pending, 1);
+	KUNIT_EXPECT_EQ(test, st.inflight, 1);
+	KUNIT_EXPECT_EQ(test, st.jobs_completed, 0);
+
+	KUNIT_EXPECT_EQ(test, mock_ring_complete(ring, 2, 0), 2);
+	KUNIT_EXPECT_TRUE(test, mock_wait(f1, WAIT_MS));
+	flush_workqueue(test_wq(test));
+	fwsched_queue_stats(ring->q, &st);
+	KUNIT_EXPECT_EQ(test, st.jobs_completed, 2);
+	mock_ring_destroy(ring);
+	dma_fence_put(f0);
+	dma_fence_put(f1);
+}
+
 static struct kunit_case queue_test_cases[] = {
 	KUNIT_CASE(queue_basic_submit),
 	KUNIT_CASE_PARAM(queue_basic_test, basic_gen_params),
@@ -966,6 +1118,8 @@ static struct kunit_case queue_test_cases[] = {
 	KUNIT_CASE(queue_credits),
 	KUNIT_CASE(queue_parallel_submit),
 	KUNIT_CASE(queue_direct_run),
+	KUNIT_CASE(queue_trace_order),
+	KUNIT_CASE(queue_print_state),
 	KUNIT_CASE(queue_dep_kinds),
 	KUNIT_CASE(queue_dep_fan),
 	KUNIT_CASE(queue_dep_dedup),

@@ -73,6 +73,112 @@
  */
 
 /**
+ * DOC: object lifetimes
+ *
+ * ==========================  ==============================================
+ * object                      alive until
+ * ==========================  ==============================================
+ * &struct fwsched_queue       fwsched_queue_destroy() and the last
+ *                             fwsched_queue_put().  Jobs hold no reference:
+ *                             destroy drains them first.  Fences hold none.
+ * &struct fwsched_job         &fwsched_queue_ops.free_job (the driver frees
+ *                             its memory there), or fwsched_job_cleanup() for
+ *                             a job never pushed.  Once pushed it may be
+ *                             freed at any moment: take a reference to its
+ *                             finished fence before fwsched_job_push().
+ * finished fence              its last dma_fence_put().  Unsignalled it pins
+ *                             only its &struct fwsched_timeline (which pins
+ *                             fwsched.ko); signalled it pins nothing and may
+ *                             outlive the queue, the driver and fwsched.ko.
+ * hardware fence              fwsched's reference, from run_job until it
+ *                             signals (or a reset takes the job back).
+ * dependencies                fwsched's references, until each one is seen
+ *                             signalled, or the job is freed.
+ * &struct fwsched_slot_pool   fwsched_slot_pool_destroy(), which refuses
+ *                             (-EBUSY) while queues are attached.
+ * driver callbacks            the ops tables must outlive their queue and
+ *                             pool; after fwsched_queue_destroy() returns no
+ *                             callback of that queue runs again
+ *                             (fwsched_queue_destroy_async(): after
+ *                             fwsched_queue_destroy_flush()).
+ * ==========================  ==============================================
+ */
+
+/**
+ * DOC: lock order
+ *
+ * From outermost to innermost; a lock may be taken with those above it held,
+ * never the reverse:
+ *
+ * 1. &fwsched_queue.lock - the queue's state, pending and in-flight lists,
+ *    credits, run right, priority and timeout clock.  A plain spinlock:
+ *    never taken in a fence callback or interrupt.
+ * 2. the slot pool's lock - slots, FIFOs and every attached queue's
+ *    &struct fwsched_slot_ref.  irqsave (a preempt fence may signal from an
+ *    interrupt).  fwsched calls no driver callback under it.
+ * 3. a fence's lock (dma-fence core) and &fwsched_timeline.lock - irqsave;
+ *    fwsched signals no fence while holding a timeline lock, so fence
+ *    callbacks may re-enter fwsched.
+ *
+ * Fence callbacks fwsched installs (dependency signalled, hardware fence
+ * signalled, preempt fence signalled) take no queue lock: they add to a
+ * lock-free list, signal the finished fence, take the pool lock (preempt
+ * only) and queue the work item.  No fwsched lock is held while a driver
+ * callback runs.
+ */
+
+/**
+ * DOC: context and allocation rules
+ *
+ * ==================================  ==========  ==========  ===========================
+ * call                                may sleep   allocates   context
+ * ==================================  ==========  ==========  ===========================
+ * fwsched_queue_create()              yes         GFP_KERNEL  process
+ * fwsched_queue_destroy()             yes         no          process; not in reclaim,
+ *                                                             not in a queue callback
+ * fwsched_queue_destroy_async()       no          no          any
+ * fwsched_queue_stop()                yes         no          process, not a callback
+ * fwsched_queue_start()               no          no          process
+ * fwsched_queue_set_priority()        no          no          process
+ * fwsched_queue_trigger_timeout()     no          no          any, hard irq included
+ * fwsched_queue_suspend_timeout(),    no          no          process
+ * fwsched_queue_resume_timeout()
+ * fwsched_job_init()                  yes         GFP_KERNEL  process
+ * fwsched_job_add_dependency()        no          no          process
+ * fwsched_job_arm()                   no          no          any
+ * fwsched_job_push()                  no          no          process (with direct run:
+ *                                                             see "Direct run")
+ * fwsched_job_set_error()             no          no          any
+ * fwsched_slot_pool_create()          yes         GFP_KERNEL  process
+ * fwsched_slot_pool_destroy()         no          no          any
+ * fwsched_fence_signal()              no          no          any, hard irq included
+ * run_job, free_job, cancel_job,      must not    GFP_NOWAIT  the queue's work item (or
+ * set_deadline, slot bind/unbind/                 at most     the pusher, direct run),
+ * preempt (driver)                                            signalling section
+ * timed_out, reset (driver)           may         GFP_NOWAIT  fwsched's timeout work
+ *                                                 at most     item, signalling section
+ * cancel_inflight (driver)            may         no          destroying task, or the
+ *                                                             timeout handler (ban)
+ * ==================================  ==========  ==========  ===========================
+ */
+
+/**
+ * DOC: signalling path
+ *
+ * Everything between "the firmware finished a job" and "its finished fence
+ * signalled, the next job ran, the finished job was freed" is the
+ * fence-signalling path: a shrinker may be waiting on the fence.  On it
+ * fwsched allocates nothing (a job's fence and dependency slots come from
+ * fwsched_job_init(); slot waiters, timeout work and deadline nodes are in
+ * the queue or the job's allocation) and waits for nothing reclaim could
+ * wait for.  The work item, direct runs, the timeout handler and every
+ * driver callback they make run inside dma_fence_begin_signalling() and
+ * fwsched's own lockdep map, which is primed against fs_reclaim at module
+ * load, so a GFP_KERNEL allocation or a reclaim-tainted lock anywhere on the
+ * path is a lockdep report the first time it runs.
+ */
+
+/**
  * enum fwsched_queue_state - where a queue is in its life
  * @FWSCHED_QUEUE_RUNNING: jobs run as they become ready
  * @FWSCHED_QUEUE_STOPPED: fwsched_queue_stop(): nothing new runs; pushes are
@@ -200,6 +306,8 @@ struct fwsched_queue_ops {
  *	&struct fwsched_slot_pool.  Must outlive the queue.
  * @timeout_ms: hardware time a job may take before
  *	&fwsched_queue_ops.timed_out is called; 0 for no timeout
+ * @stats: keep busy time for fwsched_queue_stats() (two clock reads per
+ *	busy period); jobs completed are counted always
  * @direct_run: fwsched_job_push() may call run_job itself when nothing is
  *	ahead of the job and its dependencies have signalled; see "Direct
  *	run" in the queue documentation.  Not with a slot pool.
@@ -214,8 +322,24 @@ struct fwsched_queue_args {
 	enum fwsched_priority priority;
 	struct fwsched_slot_pool *pool;
 	unsigned int timeout_ms;
+	bool stats;
 	bool direct_run;
 	void *priv;
+};
+
+/**
+ * struct fwsched_queue_stats - what a driver prints in fdinfo
+ * @jobs_completed: jobs whose finished fence signalled after they ran
+ * @busy_ns: time with at least one job in flight, if the queue was created
+ *	with &fwsched_queue_args.stats (e.g. ``drm-engine-<ring>: <ns> ns``)
+ * @pending: jobs pushed and not yet run
+ * @inflight: jobs given to run_job and not yet completed
+ */
+struct fwsched_queue_stats {
+	u64 jobs_completed;
+	u64 busy_ns;
+	u32 pending;
+	u32 inflight;
 };
 
 /**
@@ -299,6 +423,17 @@ struct fwsched_queue {
 	/** @deadlines: finished fences with a new deadline; lock-free. */
 	struct llist_head deadlines;
 
+	/** @stats_on: &fwsched_queue_args.stats; constant. */
+	bool stats_on;
+	/** @jobs_completed: see &struct fwsched_queue_stats; @lock. */
+	u64 jobs_completed;
+	/** @busy_ns: closed busy periods; @lock. */
+	u64 busy_ns;
+	/** @busy_since: start of the open busy period; @lock. */
+	ktime_t busy_since;
+	/** @debug_link: in fwsched's list of queues; its mutex. */
+	struct list_head debug_link;
+
 	/** @done: jobs whose hardware fence signalled; lock-free. */
 	struct llist_head done;
 	/**
@@ -359,6 +494,10 @@ void fwsched_queue_put(struct fwsched_queue *queue);
 int fwsched_queue_set_priority(struct fwsched_queue *queue,
 			       enum fwsched_priority priority);
 enum fwsched_priority fwsched_queue_priority(struct fwsched_queue *queue);
+void fwsched_queue_stats(struct fwsched_queue *queue,
+			 struct fwsched_queue_stats *stats);
+struct seq_buf;
+void fwsched_queue_print(struct fwsched_queue *queue, struct seq_buf *s);
 void fwsched_queue_trigger_timeout(struct fwsched_queue *queue);
 void fwsched_queue_suspend_timeout(struct fwsched_queue *queue);
 void fwsched_queue_resume_timeout(struct fwsched_queue *queue);
