@@ -30,6 +30,9 @@ fw_make_root() {
 	if [ -f "$kbuild/drivers/gpu/drm/scheduler/gpu-sched.ko" ]; then
 		cp "$kbuild/drivers/gpu/drm/scheduler/gpu-sched.ko" "$root/mod/"
 	fi
+	# The e2e program: real userspace, static for the busybox root.
+	gcc -static -O2 -Wall -Wextra -Werror -I"$repo/tests/e2e" \
+		-o "$root/bin/fwsched-e2e" "$repo/tests/e2e/e2e.c"
 }
 
 # fw_boot KBUILD ROOT PLAN LOG TIMEOUT [kernel args...]: one boot of PLAN.

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * The userspace interface of the fwsched sample driver and of the e2e
+ * test's dma-buf exporter.
+ *
+ * Copyright (C) 2026 The fwsched authors
+ */
+#ifndef _FWSCHED_SAMPLE_UAPI_H_
+#define _FWSCHED_SAMPLE_UAPI_H_
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define SAMPLE_MAX_DEPS	4
+
+/* Create a queue: one firmware ring.  @id is returned. */
+struct sample_create {
+	__u32 priority;		/* 0 (low) .. 3 (realtime) */
+	__u32 ring_size;	/* credits, 1..64 */
+	__u32 id;		/* out */
+	__u32 pad;
+};
+
+/* Submit one job; its finished fence comes back as a sync_file. */
+struct sample_submit {
+	__u32 queue;
+	__u32 duration_us;		/* firmware time, at most 1 s */
+	__s32 in_fds[SAMPLE_MAX_DEPS];	/* sync_file fds to wait for, or -1 */
+	__s32 buf_fd;			/* dma-buf to fence (write), or -1 */
+	__s32 out_fd;			/* out: sync_file of the finished fence */
+};
+
+#define SAMPLE_IOC_CREATE	_IOWR('F', 1, struct sample_create)
+#define SAMPLE_IOC_DESTROY	_IOW('F', 2, __u32)
+#define SAMPLE_IOC_SUBMIT	_IOWR('F', 3, struct sample_submit)
+
+/* The exporter: a one-page dma-buf, returned as an fd. */
+#define E2E_BUF_IOC_ALLOC	_IOR('G', 1, __s32)
+
+#endif /* _FWSCHED_SAMPLE_UAPI_H_ */
