@@ -1089,7 +1089,8 @@ static void queue_print_state(struct kunit *test)
 	seq_buf_str(&s);
 	kunit_info(test, "%s", buf);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "queue mock-ring dev=fwsched-mock"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "state=running priority=normal slot=-1 credits=1/1"));
+	KUNIT_EXPECT_NOT_NULL(test,
+			      strstr(buf, "state=running priority=normal slot=-1 credits=1/1"));
 	snprintf(want, sizeof(want), "inflight fence=%llu:%llu", f0->context, f0->seqno);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want), "job in flight not listed");
 	snprintf(want, sizeof(want), "pending fence=%llu:%llu", f1->context, f1->seqno);

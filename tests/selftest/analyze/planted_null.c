@@ -7,8 +7,7 @@
  */
 #include <linux/module.h>
 
-int planted_null_read(int x);
-int planted_null_read(int x)
+static int __maybe_unused planted_null_read(int x)
 {
 	int *p = NULL;
 
@@ -16,7 +15,6 @@ int planted_null_read(int x)
 		p = &x;
 	return *p;
 }
-EXPORT_SYMBOL_GPL(planted_null_read);
 
 MODULE_DESCRIPTION("fwsched: planted analyzer defect");
 MODULE_LICENSE("GPL");

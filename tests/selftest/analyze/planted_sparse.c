@@ -15,12 +15,10 @@ struct planted {
 	void __iomem *reg;
 };
 
-int planted_sparse_read(struct planted *p);
-int planted_sparse_read(struct planted *p)
+static int __maybe_unused planted_sparse_read(struct planted *p)
 {
 	return *p->value + *(u32 *)p->reg;
 }
-EXPORT_SYMBOL_GPL(planted_sparse_read);
 
 MODULE_DESCRIPTION("fwsched: planted sparse defect");
 MODULE_LICENSE("GPL");
