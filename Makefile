@@ -8,7 +8,8 @@
 #                                       checkers catch planted faults
 #   make analyze [KVER=...]             W=1, sparse, Clang analyzer, checkpatch,
 #                                       kernel-doc: all at zero findings
-#   make stress [KVER=...]              the long stress runs (not in make check)
+#   make stress [KVER=...]              the full-scale stress under KASAN and
+#                                       kmemleak (make check runs it without)
 #   make bench                          the side-by-side benchmark (see README)
 #
 # Kernel sources and builds are cached in $(FWSCHED_CACHE), by default

@@ -6,7 +6,9 @@
 #
 #   scripts/check.sh [--selftest|--stress] [--plan NAME] [KVER]
 #
-# Each plan (tests/plans/*.plan; tests/selftest/*.plan with --selftest) gets
+# Each plan (tests/plans/*.plan on the debug kernel, then
+# tests/stress/*.plan on the lighter "stress" kernel; tests/selftest/*.plan
+# with --selftest; tests/stress/*.plan on the debug kernel with --stress) gets
 # a boot of its own, so that a lockdep report in one cannot switch lockdep
 # off for the next.  scripts/ktap.py judges every boot.  The last line is
 # "N passed, N failed".  With --selftest a boot passes only if it failed for
@@ -35,79 +37,94 @@ kver=${1:-${KVER:-7.3}}
 
 say() { printf '%s\n' "$*"; }
 
-kbuild=$("$here/kernel.sh" "$kver" debug | tail -n 1)
-[ -x "$kbuild/linux" ] || { say "check.sh: no UML kernel in $kbuild"; exit 1; }
-
-# --- modules (W=1, -Werror, output outside the repo) and the root -----------
 # shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
-mo=$cache/modules/$(basename "$kbuild")
-say "== building fwsched against $(basename "$kbuild") (W=1, -Werror)"
-if ! fw_build_modules "$kbuild" "$mo"; then
-	say "check.sh: module build failed"
-	say "0 passed, 1 failed"
-	exit 1
-fi
-root=$cache/root/$(basename "$kbuild")
-fw_make_root "$kbuild" "$mo" "$root"
-
-# --- boots -----------------------------------------------------------------
-if [ "$mode" = selftest ]; then
-	plans=("$repo"/tests/selftest/*.plan)
-elif [ "$mode" = stress ]; then
-	plans=("$repo"/tests/stress/*.plan)
-	boot_timeout=${BOOT_TIMEOUT:-5400}
-else
-	plans=("$repo"/tests/plans/*.plan)
-fi
-logs=$cache/logs/$(basename "$kbuild")
-mkdir -p "$logs"
 passed=0
 failed=0
 
-for plan in "${plans[@]}"; do
-	name=$(basename "$plan" .plan)
-	[ -z "$only" ] || [ "$only" = "$name" ] || continue
-	log=$logs/$name.log
-	record=0
-	grep -q '^# record-only' "$plan" && record=1
-	say "== boot $name ($kver, ncpus=2)$([ "$record" = 0 ] || echo ", record-only")"
-	start=$(date +%s)
-	fw_boot "$kbuild" "$root" "$plan" "$log" \
-		"$([ "$record" = 0 ] && echo "$boot_timeout" || echo 180)" ncpus=2 seccomp=on
-	say "   ($(( $(date +%s) - start ))s, console in $log)"
-	if [ "$record" = 1 ]; then
-		# What happened, for the record: steps, reports, the first lines.
-		grep -E "FWSCHED-(RECORD|STEP|ERROR)|BUG|WARNING:|Oops|KASAN|rmmod|Segmentation|Objects remaining|FWSCHED-DONE" \
-			"$log" | head -n 40 | sed 's/^/    | /'
-		grep -q "FWSCHED-DONE" "$log" || say "    | (no FWSCHED-DONE: the boot crashed or hung)"
-		say "   (record-only: not counted)"
-		continue
+# prepare FLAVOUR: build the kernel, the modules (W=1, -Werror, output outside
+# the repo) and the root; sets kbuild and root.  Returns 1 if the build failed.
+prepare() {
+	kbuild=$("$here/kernel.sh" "$kver" "$1" | tail -n 1)
+	[ -x "$kbuild/linux" ] || { say "check.sh: no UML kernel in $kbuild"; return 1; }
+	local mo=$cache/modules/$(basename "$kbuild")
+	say "== building fwsched against $(basename "$kbuild") (W=1, -Werror)"
+	if ! fw_build_modules "$kbuild" "$mo"; then
+		say "check.sh: module build failed"
+		return 1
 	fi
+	root=$cache/root/$(basename "$kbuild")
+	fw_make_root "$kbuild" "$mo" "$root"
+}
 
-	set +e
-	verdict=$(python3 "$here/ktap.py" "$log" "$plan" --name "$name")
-	set -e
-	res=$(printf '%s\n' "$verdict" | sed -n 's/^RESULT //p')
-	read -r p f caught <<<"$res"
-	caught=${caught#caught=}
-
-	if [ "$mode" = selftest ]; then
-		want=$(sed -n 's/^#[[:space:]]*caught:[[:space:]]*//p' "$plan")
-		printf '%s\n' "$verdict" | grep -v '^RESULT' | sed 's/^/  (planted) /'
-		if [ "$f" -gt 0 ] && [[ ",$caught," == *",$want,"* ]]; then
-			say "    ok   selftest:$name caught as $want"
-			passed=$((passed + 1))
-		else
-			say "    FAIL selftest:$name not caught as $want (caught: $caught)"
-			failed=$((failed + 1))
+# boot_plans PLAN...: one boot per plan on $kbuild, judged and counted.
+boot_plans() {
+	local plan name log record verdict res p f caught want start
+	local logs=$cache/logs/$(basename "$kbuild")
+	mkdir -p "$logs"
+	for plan in "$@"; do
+		name=$(basename "$plan" .plan)
+		[ -z "$only" ] || [ "$only" = "$name" ] || continue
+		log=$logs/$name.log
+		record=0
+		grep -q '^# record-only' "$plan" && record=1
+		say "== boot $name ($kver, $(basename "$kbuild"), ncpus=2)$([ "$record" = 0 ] || echo ", record-only")"
+		start=$(date +%s)
+		fw_boot "$kbuild" "$root" "$plan" "$log" \
+			"$([ "$record" = 0 ] && echo "$boot_timeout" || echo 180)" ncpus=2 seccomp=on
+		say "   ($(( $(date +%s) - start ))s, console in $log)"
+		if [ "$record" = 1 ]; then
+			# What happened, for the record: steps, reports, the first lines.
+			grep -E "FWSCHED-(RECORD|STEP|ERROR)|BUG|WARNING:|Oops|KASAN|rmmod|Segmentation|Objects remaining|FWSCHED-DONE" \
+				"$log" | head -n 40 | sed 's/^/    | /'
+			grep -q "FWSCHED-DONE" "$log" || say "    | (no FWSCHED-DONE: the boot crashed or hung)"
+			say "   (record-only: not counted)"
+			continue
 		fi
-	else
-		printf '%s\n' "$verdict" | grep -v '^RESULT'
-		passed=$((passed + p))
-		failed=$((failed + f))
+
+		set +e
+		verdict=$(python3 "$here/ktap.py" "$log" "$plan" --name "$name")
+		set -e
+		res=$(printf '%s\n' "$verdict" | sed -n 's/^RESULT //p')
+		read -r p f caught <<<"$res"
+		caught=${caught#caught=}
+
+		if [ "$mode" = selftest ]; then
+			want=$(sed -n 's/^#[[:space:]]*caught:[[:space:]]*//p' "$plan")
+			printf '%s\n' "$verdict" | grep -v '^RESULT' | sed 's/^/  (planted) /'
+			if [ "$f" -gt 0 ] && [[ ",$caught," == *",$want,"* ]]; then
+				say "    ok   selftest:$name caught as $want"
+				passed=$((passed + 1))
+			else
+				say "    FAIL selftest:$name not caught as $want (caught: $caught)"
+				failed=$((failed + 1))
+			fi
+		else
+			printf '%s\n' "$verdict" | grep -v '^RESULT'
+			passed=$((passed + p))
+			failed=$((failed + f))
+		fi
+	done
+}
+
+if [ "$mode" = selftest ]; then
+	prepare debug && boot_plans "$repo"/tests/selftest/*.plan || failed=$((failed + 1))
+elif [ "$mode" = stress ]; then
+	# make stress: the full scale under KASAN and kmemleak too; long.
+	boot_timeout=${BOOT_TIMEOUT:-5400}
+	prepare debug && boot_plans "$repo"/tests/stress/*.plan || failed=$((failed + 1))
+else
+	if [ -z "$only" ] || [ -f "$repo/tests/plans/$only.plan" ]; then
+		prepare debug && boot_plans "$repo"/tests/plans/*.plan || failed=$((failed + 1))
 	fi
-done
+	# The full-scale stress (64 queues x 10000 jobs, two CPUs, lockdep) on
+	# the "stress" kernel, which leaves out KASAN and kmemleak: under them
+	# a job costs ~3 ms on UML and the run would take 42 minutes.
+	boot_timeout=${BOOT_TIMEOUT:-1800}
+	if [ -z "$only" ] || [ -f "$repo/tests/stress/$only.plan" ]; then
+		prepare stress && boot_plans "$repo"/tests/stress/*.plan || failed=$((failed + 1))
+	fi
+fi
 
 say "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -6,16 +6,16 @@
  * completes, in interrupt context, after each job's duration; the whole
  * device has SAMPLE_SLOTS firmware slots.  Userspace drives it through
  * /dev/fwsched_sample (sample_uapi.h): create and destroy queues, submit
- * jobs that wait for sync_files and fence a dma-buf, get each job's
- * finished fence back as a sync_file.  Everything a queue holds is torn
- * down when its file is closed, also when the process is killed.
+ * jobs that wait for sync_files, get each job's finished fence back as a
+ * sync_file (which userspace may attach to a dma-buf with
+ * DMA_BUF_IOCTL_IMPORT_SYNC_FILE).  Everything a queue holds is torn down
+ * when its file is closed, also when the process is killed.
  *
  * Copyright (C) 2026 The fwsched authors
  */
 
-#include <linux/dma-buf.h>
-#include <linux/dma-resv.h>
 #include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -192,7 +192,6 @@ static int sample_create(struct sample_file *sf, struct sample_create __user *ua
 
 static int sample_submit(struct sample_file *sf, struct sample_submit __user *uarg)
 {
-	struct dma_buf *buf = NULL;
 	struct sync_file *sync = NULL;
 	struct sample_submit s;
 	struct sample_job *job;
@@ -222,16 +221,6 @@ static int sample_submit(struct sample_file *sf, struct sample_submit __user *ua
 		if (s.in_fds[i] >= 0)
 			ret = in ? fwsched_job_add_dependency(&job->base, in) : -EINVAL;
 	}
-	if (!ret && s.buf_fd >= 0) {	/* buf is set only while its resv is locked */
-		buf = dma_buf_get(s.buf_fd);
-		ret = IS_ERR(buf) ? PTR_ERR(buf) : dma_resv_lock_interruptible(buf->resv, NULL);
-		if (!IS_ERR(buf) && ret)
-			dma_buf_put(buf);
-		if (ret)
-			buf = NULL;
-		else
-			ret = dma_resv_reserve_fences(buf->resv, 1);
-	}
 	if (!ret) {
 		fd = get_unused_fd_flags(O_CLOEXEC);
 		ret = min(fd, 0);
@@ -246,19 +235,9 @@ static int sample_submit(struct sample_file *sf, struct sample_submit __user *ua
 			put_unused_fd(fd);
 		fwsched_job_cleanup(&job->base);	/* signals it if armed */
 		sample_free_job(&job->base);
-		goto out_unlock;
-	}
-	if (buf)
-		dma_resv_add_fence(buf->resv, fwsched_job_finished(&job->base),
-				   DMA_RESV_USAGE_WRITE);
-	fwsched_job_push(&job->base);	/* cannot fail for lack of memory */
-out_unlock:
-	if (buf) {	/* before copy_to_user(): mmap_lock nests outside resv */
-		dma_resv_unlock(buf->resv);
-		dma_buf_put(buf);
-	}
-	if (ret)
 		return ret;
+	}
+	fwsched_job_push(&job->base);	/* cannot fail for lack of memory */
 	s.out_fd = fd;
 	if (copy_to_user(uarg, &s, sizeof(s))) {
 		put_unused_fd(fd);
@@ -360,4 +339,3 @@ module_init(sample_init);
 module_exit(sample_exit);
 MODULE_DESCRIPTION("fwsched sample driver: a mock firmware GPU");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS("DMA_BUF");

@@ -26,7 +26,6 @@ struct sample_submit {
 	__u32 queue;
 	__u32 duration_us;		/* firmware time, at most 1 s */
 	__s32 in_fds[SAMPLE_MAX_DEPS];	/* sync_file fds to wait for, or -1 */
-	__s32 buf_fd;			/* dma-buf to fence (write), or -1 */
 	__s32 out_fd;			/* out: sync_file of the finished fence */
 };
 
