@@ -518,7 +518,8 @@ static bool fwsched_queue_owned(struct fwsched_queue *q)
 static void fwsched_queue_disown(struct fwsched_queue *q)
 	__releases(&q->lock)
 {
-	bool kick = !list_empty(&q->pending);
+	/* The work item left deadlines for whoever held the right. */
+	bool kick = !list_empty(&q->pending) || !llist_empty(&q->deadlines);
 
 	lockdep_assert_held(&q->lock);
 	q->running = false;
@@ -749,11 +750,13 @@ void fwsched_finished_set_deadline(struct fwsched_fence *f, ktime_t deadline)
 }
 
 /*
- * The work item: give new deadlines to the driver, the dependencies and the
- * hardware fences.  A pushed job is freed only by this work item (or, with
- * it cancelled or disabled, by destroy and the timeout handler), so a job
- * seen pushed under the fence lock stays alive here.  A job being pushed at
- * this very moment misses its deadline hint.
+ * The work item, holding the run right: give new deadlines to the driver,
+ * the dependencies and the hardware fences.  A pushed job is freed only by
+ * this work item, by the holder of the run right (a direct push whose job
+ * completed at once) or, with the work item cancelled or disabled, by
+ * destroy and the timeout handler; so a job seen pushed under the fence
+ * lock stays alive here.  A job being pushed at this very moment misses its
+ * deadline hint.
  */
 static void fwsched_queue_deadlines(struct fwsched_queue *q)
 {
@@ -1016,8 +1019,18 @@ static void fwsched_queue_work(struct work_struct *work)
 	bool cookie;
 
 	cookie = fwsched_signalling_begin();
-	if (!llist_empty(&q->deadlines))
+	/*
+	 * Deadlines look at jobs that a direct push may be completing and
+	 * freeing: only with the run right.  If a push holds it, its disown
+	 * queues us again.
+	 */
+	if (!llist_empty(&q->deadlines) && fwsched_queue_own(q)) {
 		fwsched_queue_deadlines(q);
+		spin_lock(&q->lock);
+		q->running = false;
+		spin_unlock(&q->lock);
+		wake_up_var(&q->running);
+	}
 	fwsched_queue_reap(q);
 	if (q->slot.pool)
 		fwsched_queue_apply_priority(q);
@@ -1066,6 +1079,8 @@ static void fwsched_queue_reset(struct fwsched_queue *q)
 		job->state = FWSCHED_JOB_PENDING;
 		list_move(&job->link, &again);
 	}
+	if (q->stats_on && list_empty(&q->inflight))
+		q->busy_ns += ktime_to_ns(ktime_sub(ktime_get(), q->busy_since));
 	fwsched_queue_tdr_update(q, true);
 	spin_unlock(&q->lock);
 

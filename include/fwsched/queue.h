@@ -270,8 +270,9 @@ struct fwsched_queue_ops {
 	 * slot and was not suspended) without completing, or the driver
 	 * called fwsched_queue_trigger_timeout().  Decide.  While it runs,
 	 * fwsched frees no job of the queue and calls no other callback of
-	 * it.  Called on fwsched's timeout workqueue, inside
-	 * dma_fence_begin_signalling().  Required if
+	 * it; it must not call fwsched_queue_stop() or destroy the queue
+	 * (return BAN or RESET instead).  Called on fwsched's timeout
+	 * workqueue, inside dma_fence_begin_signalling().  Required if
 	 * &fwsched_queue_args.timeout_ms is set.
 	 */
 	enum fwsched_timeout_action (*timed_out)(struct fwsched_job *job);
