@@ -61,7 +61,7 @@ static u64 fwsched_queue_busy_ns(struct fwsched_queue *q)
 	lockdep_assert_held(&q->lock);
 	if (!q->stats_on)
 		return 0;
-	if (list_empty(&q->inflight))
+	if (list_empty(&q->in_flight))
 		return q->busy_ns;
 	return q->busy_ns + ktime_to_ns(ktime_sub(ktime_get(), q->busy_since));
 }
@@ -84,7 +84,7 @@ void fwsched_queue_stats(struct fwsched_queue *queue,
 	stats->jobs_completed = queue->jobs_completed;
 	stats->busy_ns = fwsched_queue_busy_ns(queue);
 	stats->pending = list_count_nodes(&queue->pending);
-	stats->inflight = list_count_nodes(&queue->inflight);
+	stats->in_flight = list_count_nodes(&queue->in_flight);
 	spin_unlock(&queue->lock);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_stats);
@@ -130,17 +130,17 @@ void fwsched_queue_print(struct fwsched_queue *queue, struct seq_buf *s)
 
 	spin_lock(&queue->lock);
 	seq_buf_printf(s,
-		       "queue %s dev=%s context=%llu state=%s priority=%s slot=%d credits=%u/%u pending=%zu inflight=%zu completed=%llu busy_ns=%llu\n",
+		       "queue %s dev=%s context=%llu state=%s priority=%s slot=%d credits=%u/%u pending=%zu in_flight=%zu completed=%llu busy_ns=%llu\n",
 		       queue->timeline->names, queue->timeline->driver_name,
 		       queue->timeline->context,
 		       fwsched_state_names[queue->state],
 		       fwsched_prio_names[queue->priority],
 		       fwsched_queue_slot(queue), queue->credits,
 		       queue->credit_limit, list_count_nodes(&queue->pending),
-		       list_count_nodes(&queue->inflight), queue->jobs_completed,
+		       list_count_nodes(&queue->in_flight), queue->jobs_completed,
 		       fwsched_queue_busy_ns(queue));
-	list_for_each_entry(job, &queue->inflight, link)
-		fwsched_print_job(s, "inflight", job);
+	list_for_each_entry(job, &queue->in_flight, link)
+		fwsched_print_job(s, "in_flight", job);
 	list_for_each_entry(job, &queue->pending, link)
 		fwsched_print_job(s, "pending", job);
 	spin_unlock(&queue->lock);

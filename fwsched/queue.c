@@ -21,7 +21,7 @@ enum {
 	FWSCHED_JOB_INIT,	/* initialised, dependencies may be added */
 	FWSCHED_JOB_ARMED,	/* finished fence has its seqno */
 	FWSCHED_JOB_PENDING,	/* pushed, on &fwsched_queue.pending */
-	FWSCHED_JOB_INFLIGHT,	/* given to run_job, on .inflight */
+	FWSCHED_JOB_INFLIGHT,	/* given to run_job, on .in_flight */
 	FWSCHED_JOB_DONE,	/* finished or cancelled, about to be freed */
 };
 
@@ -99,7 +99,7 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	spin_lock_init(&q->lock);
 	q->state = FWSCHED_QUEUE_RUNNING;
 	INIT_LIST_HEAD(&q->pending);
-	INIT_LIST_HEAD(&q->inflight);
+	INIT_LIST_HEAD(&q->in_flight);
 	q->credit_limit = args->credit_limit;
 	q->direct = args->direct_run;
 	q->priority = args->priority;
@@ -178,7 +178,7 @@ int fwsched_queue_set_priority(struct fwsched_queue *queue,
 {
 	int ret = 0;
 
-	if (priority >= FWSCHED_PRIO_COUNT)
+	if ((unsigned int)priority >= FWSCHED_PRIO_COUNT)
 		return -EINVAL;
 	spin_lock(&queue->lock);
 	if (queue->state == FWSCHED_QUEUE_DEAD) {
@@ -530,13 +530,13 @@ static void fwsched_queue_disown(struct fwsched_queue *q)
 }
 
 /* A job on its way to run_job: in flight, credits taken.  @lock held. */
-static void fwsched_job_take_inflight(struct fwsched_job *job)
+static void fwsched_job_take_in_flight(struct fwsched_job *job)
 {
 	struct fwsched_queue *q = job->queue;
-	bool first = list_empty(&q->inflight);
+	bool first = list_empty(&q->in_flight);
 
 	lockdep_assert_held(&q->lock);
-	list_move_tail(&job->link, &q->inflight);
+	list_move_tail(&job->link, &q->in_flight);
 	if (first && q->stats_on)
 		q->busy_since = ktime_get();
 	if (q->timeout && first)
@@ -612,7 +612,7 @@ int fwsched_job_push(struct fwsched_job *job)
 	    q->credits + job->credits <= q->credit_limit) {
 		/* Nothing ahead of it: run it here, as the work item would. */
 		q->running = true;
-		fwsched_job_take_inflight(job);
+		fwsched_job_take_in_flight(job);
 		spin_unlock(&q->lock);
 
 		cookie = fwsched_signalling_begin();
@@ -636,7 +636,7 @@ EXPORT_SYMBOL_GPL(fwsched_job_push);
 
 /*
  * Account the hardware time of the oldest job in flight.  Call after the
- * head of @inflight, a pause reason or the state changed; @new_head gives
+ * head of @in_flight, a pause reason or the state changed; @new_head gives
  * the (new) head a full timeout.  The clock runs only while a job is in
  * flight, the queue holds its slot and the driver has not suspended it.
  */
@@ -653,7 +653,7 @@ static void fwsched_queue_tdr_update(struct fwsched_queue *q, bool new_head)
 		q->tdr_left -= ktime_to_ns(ktime_sub(now, q->tdr_since));
 	if (new_head)
 		q->tdr_left = q->timeout;
-	count = !list_empty(&q->inflight) && !q->tdr_pause &&
+	count = !list_empty(&q->in_flight) && !q->tdr_pause &&
 		q->state < FWSCHED_QUEUE_BANNED;
 	q->tdr_counting = count;
 	q->tdr_since = now;
@@ -877,16 +877,16 @@ static void fwsched_queue_reap(struct fwsched_queue *q)
 	list = llist_reverse_order(list);
 
 	spin_lock(&q->lock);
-	head = list_first_entry_or_null(&q->inflight, struct fwsched_job, link);
+	head = list_first_entry_or_null(&q->in_flight, struct fwsched_job, link);
 	llist_for_each_entry(job, list, done_node) {
 		list_del_init(&job->link);
 		q->credits -= job->credits;
 		q->jobs_completed++;
 	}
-	if (q->stats_on && list_empty(&q->inflight))
+	if (q->stats_on && list_empty(&q->in_flight))
 		q->busy_ns += ktime_to_ns(ktime_sub(ktime_get(), q->busy_since));
 	if (q->timeout)
-		fwsched_queue_tdr_update(q, head != list_first_entry_or_null(&q->inflight,
+		fwsched_queue_tdr_update(q, head != list_first_entry_or_null(&q->in_flight,
 									     struct fwsched_job,
 									     link));
 	spin_unlock(&q->lock);
@@ -895,7 +895,7 @@ static void fwsched_queue_reap(struct fwsched_queue *q)
 		fwsched_job_free(job);
 }
 
-/* Give @job to the driver; it is on @inflight and its credits are taken. */
+/* Give @job to the driver; it is on @in_flight and its credits are taken. */
 static void fwsched_job_run(struct fwsched_job *job)
 {
 	struct fwsched_queue *q = job->queue;
@@ -919,7 +919,7 @@ static void fwsched_job_run(struct fwsched_job *job)
 	list_del_init(&job->link);
 	q->credits -= job->credits;
 	q->jobs_completed++;
-	if (q->stats_on && list_empty(&q->inflight))
+	if (q->stats_on && list_empty(&q->in_flight))
 		q->busy_ns += ktime_to_ns(ktime_sub(ktime_get(), q->busy_since));
 	if (q->timeout)
 		fwsched_queue_tdr_update(q, true);
@@ -970,7 +970,7 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 		if (q->credits + job->credits > q->credit_limit)
 			break;
 
-		fwsched_job_take_inflight(job);
+		fwsched_job_take_in_flight(job);
 		spin_unlock(&q->lock);
 
 		fwsched_job_run(job);
@@ -1004,7 +1004,7 @@ static void fwsched_queue_slot_update(struct fwsched_queue *q)
 	bool idle, more, dead;
 
 	spin_lock(&q->lock);
-	idle = list_empty(&q->inflight);
+	idle = list_empty(&q->in_flight);
 	more = !list_empty(&q->pending);
 	dead = q->state == FWSCHED_QUEUE_DEAD;
 	spin_unlock(&q->lock);
@@ -1070,7 +1070,7 @@ static void fwsched_queue_reset(struct fwsched_queue *q)
 	LIST_HEAD(again);
 
 	spin_lock(&q->lock);
-	list_for_each_entry_safe_reverse(job, tmp, &q->inflight, link) {
+	list_for_each_entry_safe_reverse(job, tmp, &q->in_flight, link) {
 		/* Signalled: the job is on @done and completes as usual. */
 		if (!dma_fence_remove_callback(job->hw_fence, &job->cb))
 			continue;
@@ -1079,7 +1079,7 @@ static void fwsched_queue_reset(struct fwsched_queue *q)
 		job->state = FWSCHED_JOB_PENDING;
 		list_move(&job->link, &again);
 	}
-	if (q->stats_on && list_empty(&q->inflight))
+	if (q->stats_on && list_empty(&q->in_flight))
 		q->busy_ns += ktime_to_ns(ktime_sub(ktime_get(), q->busy_since));
 	fwsched_queue_tdr_update(q, true);
 	spin_unlock(&q->lock);
@@ -1104,22 +1104,22 @@ static void fwsched_queue_ban(struct fwsched_queue *q, struct fwsched_job *guilt
 {
 	struct fwsched_job *job;
 	LIST_HEAD(never_ran);
-	bool inflight;
+	bool in_flight;
 
 	fwsched_job_note_error(guilty, -ETIMEDOUT);
 	spin_lock(&q->lock);
 	if (q->state < FWSCHED_QUEUE_BANNED)
 		q->state = FWSCHED_QUEUE_BANNED;
 	list_splice_init(&q->pending, &never_ran);
-	list_for_each_entry(job, &q->inflight, link)
+	list_for_each_entry(job, &q->in_flight, link)
 		fwsched_job_note_error(job, -ECANCELED);
-	inflight = !list_empty(&q->inflight);
+	in_flight = !list_empty(&q->in_flight);
 	fwsched_queue_tdr_update(q, false);
 	spin_unlock(&q->lock);
 
 	fwsched_queue_cancel_list(&never_ran, -ECANCELED);
-	if (inflight && q->ops->cancel_inflight)
-		q->ops->cancel_inflight(q);
+	if (in_flight && q->ops->cancel_in_flight)
+		q->ops->cancel_in_flight(q);
 }
 
 /*
@@ -1158,7 +1158,7 @@ static void fwsched_queue_tdr_work(struct work_struct *work)
 	/* Wait for a direct push that is calling run_job to finish. */
 	wait_var_event(&q->running, fwsched_queue_own(q));
 	spin_lock(&q->lock);
-	job = list_first_entry_or_null(&q->inflight, struct fwsched_job, link);
+	job = list_first_entry_or_null(&q->in_flight, struct fwsched_job, link);
 	if (q->state >= FWSCHED_QUEUE_BANNED)
 		job = NULL;
 	spin_unlock(&q->lock);
@@ -1241,7 +1241,7 @@ EXPORT_SYMBOL_GPL(fwsched_queue_start);
  *
  * * every job that never ran is cancelled: cancel_job, finished fence
  *   signalled with -ECANCELED, free_job;
- * * if jobs are still on the hardware, &fwsched_queue_ops.cancel_inflight
+ * * if jobs are still on the hardware, &fwsched_queue_ops.cancel_in_flight
  *   is called (if the driver has it) and destroy waits for their hardware
  *   fences; their finished fences carry the hardware fences' errors;
  * * every job is freed before this returns, and no callback of @queue runs
@@ -1274,7 +1274,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	queue->state = FWSCHED_QUEUE_DEAD;
 	trace_fwsched_queue_destroy(queue, list_count_nodes(&queue->pending));
 	list_splice_init(&queue->pending, &never_ran);
-	job = list_last_entry_or_null(&queue->inflight, struct fwsched_job, link);
+	job = list_last_entry_or_null(&queue->in_flight, struct fwsched_job, link);
 	if (job)
 		last = dma_fence_get(fwsched_job_finished(job));
 	spin_unlock(&queue->lock);
@@ -1288,8 +1288,8 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	fwsched_signalling_end(cookie);
 
 	if (last) {
-		if (queue->ops->cancel_inflight)
-			queue->ops->cancel_inflight(queue);
+		if (queue->ops->cancel_in_flight)
+			queue->ops->cancel_in_flight(queue);
 		/* Finished fences signal in order: the last one means all. */
 		dma_fence_wait(last, false);
 		dma_fence_put(last);
@@ -1308,7 +1308,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	fwsched_queue_deadlines_drop(queue);
 	fwsched_signalling_end(cookie);
 	fwsched_debug_remove(queue);
-	WARN_ON(!list_empty(&queue->inflight));
+	WARN_ON(!list_empty(&queue->in_flight));
 
 	fwsched_queue_put(queue);
 }

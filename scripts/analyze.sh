@@ -152,6 +152,10 @@ fi
 # --- checkpatch and kernel-doc ------------------------------------------------
 if [ "$selftest" = 0 ]; then
 	echo "== checkpatch.pl --strict --codespell, kernel-doc -none -Wall"
+	# Debian's codespell keeps its dictionary inside the Python package, not
+	# where checkpatch looks by default: without it --codespell checks nothing.
+	dict=$(dpkg -L codespell 2>/dev/null | grep '/dictionary\.txt$' | head -n 1)
+	[ -f "$dict" ] || { echo "analyze.sh: no codespell dictionary" >&2; exit 1; }
 	mapfile -t files < <(cd "$repo" && git ls-files '*.c' '*.h' 2>/dev/null ||
 			     find fwsched include tests -name '*.[ch]')
 	: >"$work/cp.log"
@@ -161,11 +165,12 @@ if [ "$selftest" = 0 ]; then
 		ignore=
 		[ "$f" = fwsched/trace.h ] && ignore="--ignore OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT"
 		# shellcheck disable=SC2086
-		"$ksrc/scripts/checkpatch.pl" --strict --codespell --no-tree -q $ignore \
+		"$ksrc/scripts/checkpatch.pl" --strict --codespell --codespellfile "$dict" \
+			--no-tree -q $ignore \
 			--file "$repo/$f" >>"$work/cp.log" 2>&1 || true
 	done
 	grep -E "^(ERROR|WARNING|CHECK)" -A2 "$work/cp.log" | sed 's/^/      /' || true
-	verdict checkpatch "$(grep -cE "^(ERROR|WARNING|CHECK)" "$work/cp.log" || true)"
+	verdict checkpatch "$(grep -cE "^(ERROR|WARNING|CHECK)|No codespell typos will be found" "$work/cp.log" || true)"
 	(cd "$repo" && "$ksrc/scripts/kernel-doc" -none -Wall "${files[@]}") \
 		>"$work/kd.log" 2>&1 || true
 	sed 's/^/      /' "$work/kd.log"

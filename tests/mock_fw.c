@@ -139,11 +139,11 @@ static void mock_cancel_job(struct fwsched_job *job, int error)
 }
 
 /* A ring reset: everything on the hardware completes with -ECANCELED. */
-static void mock_cancel_inflight(struct fwsched_queue *q)
+static void mock_cancel_in_flight(struct fwsched_queue *q)
 {
 	struct mock_ring *ring = fwsched_queue_priv(q);
 
-	if (ring->cancel_inflight)
+	if (ring->cancel_in_flight)
 		mock_ring_advance(ring, UINT_MAX, -ECANCELED);
 }
 
@@ -196,7 +196,7 @@ const struct fwsched_queue_ops mock_ops = {
 	.run_job = mock_run_job,
 	.free_job = mock_free_job,
 	.cancel_job = mock_cancel_job,
-	.cancel_inflight = mock_cancel_inflight,
+	.cancel_in_flight = mock_cancel_in_flight,
 	.timed_out = mock_timed_out,
 	.reset = mock_reset,
 	.set_deadline = mock_set_deadline,
@@ -309,7 +309,7 @@ struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
  * @ring: the ring
  *
  * Destroy waits for jobs in flight: in MOCK_MANUAL mode without
- * cancel_inflight, complete them first.
+ * cancel_in_flight, complete them first.
  */
 void mock_ring_destroy(struct mock_ring *ring)
 {

@@ -34,7 +34,7 @@ struct mock_ring {
 	struct fwsched_queue *q;
 	struct fwsched_timeline *hw_tl;
 	enum mock_mode mode;
-	bool cancel_inflight;		/* provide ops->cancel_inflight */
+	bool cancel_in_flight;		/* provide ops->cancel_in_flight */
 
 	spinlock_t lock;		/* @submitted, @credits_used, @last_seqno */
 	struct list_head submitted;	/* running on the "hardware" */

@@ -182,7 +182,7 @@ static void queue_basic_cancel(struct kunit *test)
 	struct mock_ring *ring = mock_ring_new(test, 16, MOCK_MANUAL, NULL);
 	struct dma_fence *f;
 
-	ring->cancel_inflight = true;
+	ring->cancel_in_flight = true;
 	f = push(test, mock_job_new(ring, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	mock_ring_destroy(ring);
@@ -748,7 +748,7 @@ static void queue_teardown_repeat(struct kunit *test)
 						       NULL);
 		struct dma_fence *f[8];
 
-		ring->cancel_inflight = cancel;
+		ring->cancel_in_flight = cancel;
 		for (i = 0; i < ARRAY_SIZE(f); i++) {
 			struct mock_job *mj = mock_job_new(ring, 1, 0);
 
@@ -1091,14 +1091,14 @@ static void queue_print_state(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "queue mock-ring dev=fwsched-mock"));
 	KUNIT_EXPECT_NOT_NULL(test,
 			      strstr(buf, "state=running priority=normal slot=-1 credits=1/1"));
-	snprintf(want, sizeof(want), "inflight fence=%llu:%llu", f0->context, f0->seqno);
+	snprintf(want, sizeof(want), "in_flight fence=%llu:%llu", f0->context, f0->seqno);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want), "job in flight not listed");
 	snprintf(want, sizeof(want), "pending fence=%llu:%llu", f1->context, f1->seqno);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want), "pending job not listed");
 
 	fwsched_queue_stats(ring->q, &st);
 	KUNIT_EXPECT_EQ(test, st.pending, 1);
-	KUNIT_EXPECT_EQ(test, st.inflight, 1);
+	KUNIT_EXPECT_EQ(test, st.in_flight, 1);
 	KUNIT_EXPECT_EQ(test, st.jobs_completed, 0);
 
 	KUNIT_EXPECT_EQ(test, mock_ring_complete(ring, 2, 0), 2);

@@ -685,7 +685,7 @@ static void slot_teardown(struct kunit *test)
 	struct mock_ring *c = ring_new(ctx, 4, FWSCHED_PRIO_NORMAL);
 	struct dma_fence *fb;
 
-	a->cancel_inflight = true;
+	a->cancel_in_flight = true;
 	push_n(test, a, 2);
 	settle(ctx);
 	fb = push(test, b);

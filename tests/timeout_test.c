@@ -72,7 +72,7 @@ static void tdr_ban(struct kunit *test)
 	struct dma_fence *f0, *f1;
 
 	ring->tdr_action = FWSCHED_TIMEOUT_BAN;
-	ring->cancel_inflight = true;
+	ring->cancel_in_flight = true;
 	late = mock_job_new(ring, 1, 0);
 	f0 = push(test, mock_job_new(ring, 1, 0));
 	f1 = push(test, mock_job_new(ring, 1, 0));
@@ -243,7 +243,7 @@ static void tdr_trigger(struct kunit *test)
 	struct dma_fence *f;
 
 	ring->tdr_action = FWSCHED_TIMEOUT_BAN;
-	ring->cancel_inflight = true;
+	ring->cancel_in_flight = true;
 	f = push(test, mock_job_new(ring, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	hrtimer_setup_on_stack(&c.timer, trigger_fire, CLOCK_MONOTONIC,

@@ -157,7 +157,7 @@
  * preempt (driver)                                            signalling section
  * timed_out, reset (driver)           may         GFP_NOWAIT  fwsched's timeout work
  *                                                 at most     item, signalling section
- * cancel_inflight (driver)            may         no          destroying task, or the
+ * cancel_in_flight (driver)            may         no          destroying task, or the
  *                                                             timeout handler (ban)
  * ==================================  ==========  ==========  ===========================
  */
@@ -206,7 +206,7 @@ enum fwsched_queue_state {
  *	completes with that error.
  * @FWSCHED_TIMEOUT_BAN: ban the queue: the timed-out job's finished fence
  *	signals -ETIMEDOUT, every other job's -ECANCELED (jobs in flight go
- *	through &fwsched_queue_ops.cancel_inflight), and later pushes are
+ *	through &fwsched_queue_ops.cancel_in_flight), and later pushes are
  *	refused with -ECANCELED.
  */
 enum fwsched_timeout_action {
@@ -255,14 +255,14 @@ struct fwsched_queue_ops {
 	void (*cancel_job)(struct fwsched_job *job, int error);
 
 	/**
-	 * @cancel_inflight: called once by fwsched_queue_destroy() when jobs
+	 * @cancel_in_flight: called once by fwsched_queue_destroy() when jobs
 	 * are still on the hardware, and when a timeout bans the queue.  If
 	 * provided, the driver makes their hardware fences signal soon (e.g.
 	 * by resetting the ring, with -ECANCELED); if not, fwsched waits for
 	 * the firmware to finish them.  It may sleep but is on the
 	 * signalling path when called for a ban: no GFP_KERNEL.  Optional.
 	 */
-	void (*cancel_inflight)(struct fwsched_queue *queue);
+	void (*cancel_in_flight)(struct fwsched_queue *queue);
 
 	/**
 	 * @timed_out: @job, the oldest job in flight, has had the queue's
@@ -334,13 +334,13 @@ struct fwsched_queue_args {
  * @busy_ns: time with at least one job in flight, if the queue was created
  *	with &fwsched_queue_args.stats (e.g. ``drm-engine-<ring>: <ns> ns``)
  * @pending: jobs pushed and not yet run
- * @inflight: jobs given to run_job and not yet completed
+ * @in_flight: jobs given to run_job and not yet completed
  */
 struct fwsched_queue_stats {
 	u64 jobs_completed;
 	u64 busy_ns;
 	u32 pending;
-	u32 inflight;
+	u32 in_flight;
 };
 
 /**
@@ -354,7 +354,7 @@ struct fwsched_queue_stats {
  * the queue outlives its jobs because destroy drains them.  Finished fences
  * hold references on @timeline only, never on the queue.
  *
- * Locking: @lock protects @state, @pending, @inflight, @credits, @running,
+ * Locking: @lock protects @state, @pending, @in_flight, @credits, @running,
  * @priority and @priority_changed.  It is never taken from a fence callback, so it
  * needs no irqsave.  @slot is its pool's lock's (see &struct
  * fwsched_slot_ref); the pool lock nests inside @lock.  @done is a
@@ -387,8 +387,8 @@ struct fwsched_queue {
 	enum fwsched_queue_state state;
 	/** @pending: pushed jobs not yet run, in seqno order; @lock. */
 	struct list_head pending;
-	/** @inflight: jobs given to run_job, in order; @lock. */
-	struct list_head inflight;
+	/** @in_flight: jobs given to run_job, in order; @lock. */
+	struct list_head in_flight;
 	/** @credit_limit: constant. */
 	u32 credit_limit;
 	/** @direct: &fwsched_queue_args.direct_run; constant. */
@@ -398,7 +398,7 @@ struct fwsched_queue {
 	 * running jobs, a direct push, or the timeout handler; @lock.
 	 */
 	bool running;
-	/** @credits: credits of the jobs in @inflight; @lock. */
+	/** @credits: credits of the jobs in @in_flight; @lock. */
 	u32 credits;
 	/** @priority: &enum fwsched_priority; @lock. */
 	enum fwsched_priority priority;
@@ -460,7 +460,7 @@ struct fwsched_job {
 	struct fwsched_fence *finished;
 	/** @deps: room for @max_deps fences, in @finished's allocation. */
 	struct dma_fence **deps;
-	/** @link: in &fwsched_queue.pending or .inflight; queue lock. */
+	/** @link: in &fwsched_queue.pending or .in_flight; queue lock. */
 	struct list_head link;
 	/** @done_node: in &fwsched_queue.done. */
 	struct llist_node done_node;

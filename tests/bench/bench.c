@@ -67,7 +67,7 @@ struct bjob {
 	struct bring *ring;
 	struct dma_fence *hw;		/* preallocated; initialised in run_job */
 	bool ran;			/* hw was handed to the scheduler */
-	struct list_head link;		/* bring.inflight, or the floor's batch */
+	struct list_head link;		/* bring.in_flight, or the floor's batch */
 	ktime_t *ran_at;		/* latency: stamped in run_job */
 	union {				/* last: allocated at its real size */
 		struct fwsched_job fw;
@@ -92,9 +92,9 @@ struct bring {
 	struct hrtimer timer;
 	ktime_t last_run;		/* slots: service gaps; @lock */
 	u64 runs, max_gap;		/* @lock */
-	spinlock_t lock;		/* @inflight, @nr_inflight, @hw_seqno, slots */
-	struct list_head inflight;	/* defer: on the hardware, in order */
-	unsigned int nr_inflight;
+	spinlock_t lock;		/* @in_flight, @nr_in_flight, @hw_seqno, slots */
+	struct list_head in_flight;	/* defer: on the hardware, in order */
+	unsigned int nr_in_flight;
 	u64 hw_context, hw_seqno;
 	struct fwsched_queue *fq;
 	struct bdrm *drm;		/* drm_sched rings only */
@@ -161,13 +161,13 @@ static struct dma_fence *bring_run(struct bjob *j)
 		r->max_gap = max(r->max_gap, gap);
 		if (r->b->nr_gaps < r->b->max_gaps)
 			r->b->gaps[r->b->nr_gaps++] = gap;
-		start_timer = list_empty(&r->inflight);
+		start_timer = list_empty(&r->in_flight);
 	}
 	dma_fence_init(j->hw, &bfw_ops, NULL, r->hw_context, ++r->hw_seqno);
 	if (r->defer) {
 		dma_fence_get(j->hw);		/* the ring's, until it signals */
-		list_add_tail(&j->link, &r->inflight);
-		r->nr_inflight++;
+		list_add_tail(&j->link, &r->in_flight);
+		r->nr_in_flight++;
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
 	if (start_timer)
@@ -190,10 +190,10 @@ static unsigned int bring_complete(struct bring *r, unsigned int n, int error)
 		struct bjob *j;
 
 		spin_lock_irqsave(&r->lock, flags);
-		j = list_first_entry_or_null(&r->inflight, struct bjob, link);
+		j = list_first_entry_or_null(&r->in_flight, struct bjob, link);
 		if (j) {
 			list_del_init(&j->link);
-			r->nr_inflight--;
+			r->nr_in_flight--;
 			hw = j->hw;		/* j may go once hw signals */
 		}
 		spin_unlock_irqrestore(&r->lock, flags);
@@ -215,7 +215,7 @@ static enum hrtimer_restart bring_timer(struct hrtimer *t)
 	bool more;
 
 	bring_complete(r, 1, 0);
-	more = READ_ONCE(r->nr_inflight);
+	more = READ_ONCE(r->nr_in_flight);
 	if (!more)
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(t, us_to_ktime(r->job_us));
@@ -234,7 +234,7 @@ static void fw_free(struct fwsched_job *job)
 	bjob_freed(container_of(job, struct bjob, fw));
 }
 
-static void fw_cancel_inflight(struct fwsched_queue *q)
+static void fw_cancel_in_flight(struct fwsched_queue *q)
 {
 	bring_complete(fwsched_queue_priv(q), UINT_MAX, -ECANCELED);
 }
@@ -242,7 +242,7 @@ static void fw_cancel_inflight(struct fwsched_queue *q)
 static const struct fwsched_queue_ops fw_ops = {
 	.run_job = fw_run,
 	.free_job = fw_free,
-	.cancel_inflight = fw_cancel_inflight,
+	.cancel_in_flight = fw_cancel_in_flight,
 };
 
 /* ---- drm_sched ------------------------------------------------------------------ */
@@ -317,7 +317,7 @@ static struct bring *bring_new(enum impl im, u32 credits, bool defer)
 	r->impl = im;
 	r->defer = defer;
 	spin_lock_init(&r->lock);
-	INIT_LIST_HEAD(&r->inflight);
+	INIT_LIST_HEAD(&r->in_flight);
 	INIT_LIST_HEAD(&r->floor_list);
 	INIT_WORK(&r->floor_work, floor_work_fn);
 	r->hw_context = dma_fence_context_alloc(1);
@@ -638,7 +638,7 @@ static int run_backpressure(enum impl im, unsigned int rep, unsigned int n)
 	while (!ret && im != FLOOR && done < i) {
 		unsigned int want = min(4u, i - done);
 
-		if (!wait_event_timeout(bench.fw_wait, READ_ONCE(r->nr_inflight) >= want,
+		if (!wait_event_timeout(bench.fw_wait, READ_ONCE(r->nr_in_flight) >= want,
 					60 * HZ)) {
 			ret = -ETIMEDOUT;
 			break;
@@ -745,7 +745,7 @@ static int run_latency(enum impl im, unsigned int rep, unsigned int n)
 		}
 		jb->ran_at = &ran_at;
 		fb = bjob_push(jb);
-		if (!wait_event_timeout(bench.fw_wait, READ_ONCE(a->nr_inflight), 60 * HZ)) {
+		if (!wait_event_timeout(bench.fw_wait, READ_ONCE(a->nr_in_flight), 60 * HZ)) {
 			ret = -ETIMEDOUT;
 			break;
 		}
@@ -789,7 +789,7 @@ static int run_teardown(enum impl im, unsigned int rep)
 	bench_expect(n);
 	if (push_n(r, n) < n)
 		ret = -ENOMEM;
-	if (!wait_event_timeout(bench.fw_wait, READ_ONCE(r->nr_inflight) >= 64, 60 * HZ))
+	if (!wait_event_timeout(bench.fw_wait, READ_ONCE(r->nr_in_flight) >= 64, 60 * HZ))
 		ret = -ETIMEDOUT;
 	t0 = ktime_get_ns();
 	bring_destroy(r);
@@ -804,7 +804,7 @@ static int run_teardown(enum impl im, unsigned int rep)
 /* Slab bytes per job in flight with 0, 1 and 4 unsignalled dependencies. */
 static int run_memory(enum impl im, unsigned int rep)
 {
-	static const unsigned int nd[] = { 0, 1, 4 };
+	static const unsigned int ndeps[] = { 0, 1, 4 };
 	const unsigned int n = 8192;
 	struct dma_fence *gate[4];
 	unsigned int k, i, g;
@@ -812,7 +812,7 @@ static int run_memory(enum impl im, unsigned int rep)
 
 	if (im == FLOOR)
 		return 0;
-	for (k = 0; k < ARRAY_SIZE(nd) && !ret; k++) {
+	for (k = 0; k < ARRAY_SIZE(ndeps) && !ret; k++) {
 		struct bring *r = bring_new(im, n, true);
 		struct bjob *last = NULL;
 		unsigned long s0;
@@ -831,9 +831,9 @@ static int run_memory(enum impl im, unsigned int rep)
 			struct dma_fence *deps[4];
 			struct bjob *j;
 
-			for (g = 0; g < nd[k]; g++)
+			for (g = 0; g < ndeps[k]; g++)
 				deps[g] = dma_fence_get(gate[g]);
-			j = bjob_new(r, nd[k], deps);
+			j = bjob_new(r, ndeps[k], deps);
 			if (!j) {
 				ret = -ENOMEM;
 				break;
@@ -841,23 +841,23 @@ static int run_memory(enum impl im, unsigned int rep)
 			dma_fence_put(bjob_push(j));
 			last = j;
 		}
-		if (!nd[k] && !wait_event_timeout(bench.fw_wait,
-						  READ_ONCE(r->nr_inflight) >= n, 60 * HZ))
+		if (!ndeps[k] && !wait_event_timeout(bench.fw_wait,
+						     READ_ONCE(r->nr_in_flight) >= n, 60 * HZ))
 			ret = -ETIMEDOUT;
 		if (!ret)
 			REPORT("memory", im, rep, "deps=%u slab_bytes_per_job=%lu",
-			       nd[k], (slab_bytes() - s0) / n);
+			       ndeps[k], (slab_bytes() - s0) / n);
 		/* fwsched's only allocation per job: the finished fence + deps. */
 		if (!ret && is_fwsched(im) && last)
 			REPORT("memory", im, rep, "deps=%u fwsched_alloc_bytes_per_job=%zu",
-			       nd[k], ksize(last->fw.finished));
+			       ndeps[k], ksize(last->fw.finished));
 		for (g = 0; g < ARRAY_SIZE(gate); g++) {
 			dma_fence_signal(gate[g]);
 			dma_fence_put(gate[g]);
 		}
 		/* Now every job gets onto the hardware; let the firmware finish. */
 		while (!ret && atomic_read(&bench.freed) < n) {
-			if (!wait_event_timeout(bench.fw_wait, READ_ONCE(r->nr_inflight) ||
+			if (!wait_event_timeout(bench.fw_wait, READ_ONCE(r->nr_in_flight) ||
 						atomic_read(&bench.freed) >= n, 60 * HZ))
 				ret = -ETIMEDOUT;
 			bring_complete(r, UINT_MAX, 0);

@@ -5,11 +5,11 @@
  * The "GPU" is a mock: each queue is a firmware ring whose jobs an hrtimer
  * completes, in interrupt context, after each job's duration; the whole
  * device has SAMPLE_SLOTS firmware slots.  Userspace drives it through
- * /dev/fwsched_sample (sample_uapi.h): create and destroy queues, submit
- * jobs that wait for sync_files, get each job's finished fence back as a
- * sync_file (which userspace may attach to a dma-buf with
- * DMA_BUF_IOCTL_IMPORT_SYNC_FILE).  Everything a queue holds is torn down
- * when its file is closed, also when the process is killed.
+ * /dev/fwsched_sample (sample_uapi.h): each open file is one queue; submit
+ * jobs that wait for sync_files and get each job's finished fence back as
+ * a sync_file (which may go on a dma-buf with DMA_BUF_IOCTL_IMPORT_SYNC_FILE);
+ * change the queue's priority.  Closing the file destroys the queue, also
+ * when the process is killed.
  *
  * Copyright (C) 2026 The fwsched authors
  */
@@ -28,8 +28,8 @@
 
 #include "sample_uapi.h"
 
-#define SAMPLE_QUEUES	8	/* per open file */
 #define SAMPLE_SLOTS	2	/* firmware slots of the device */
+#define SAMPLE_CREDITS	16	/* ring size */
 
 /* One firmware ring: its fwsched queue and its "hardware". */
 struct sample_ring {
@@ -49,12 +49,8 @@ struct sample_job {
 	u32 duration_us;
 };
 
-struct sample_file {
-	struct mutex lock;		/* @rings: ioctls against close */
-	struct sample_ring *rings[SAMPLE_QUEUES];
-};
-
 static struct fwsched_slot_pool *sample_pool;
+static atomic_t sample_seq;		/* names the queues */
 
 /* The firmware completes the oldest job on @ring; returns the next one. */
 static struct sample_job *sample_complete(struct sample_ring *ring, int error)
@@ -118,7 +114,7 @@ static void sample_free_job(struct fwsched_job *base)
 }
 
 /* Destroy with jobs on the firmware: reset the ring, fail them. */
-static void sample_cancel_inflight(struct fwsched_queue *q)
+static void sample_cancel_in_flight(struct fwsched_queue *q)
 {
 	struct sample_ring *ring = fwsched_queue_priv(q);
 
@@ -130,7 +126,7 @@ static void sample_cancel_inflight(struct fwsched_queue *q)
 static const struct fwsched_queue_ops sample_ops = {
 	.run_job = sample_run_job,
 	.free_job = sample_free_job,
-	.cancel_inflight = sample_cancel_inflight,
+	.cancel_in_flight = sample_cancel_in_flight,
 };
 
 static void sample_ring_destroy(struct sample_ring *ring)
@@ -141,56 +137,7 @@ static void sample_ring_destroy(struct sample_ring *ring)
 	kfree(ring);
 }
 
-static int sample_create(struct sample_file *sf, struct sample_create __user *uarg)
-{
-	struct sample_create c;
-	struct fwsched_queue_args args = {
-		.ops = &sample_ops, .driver_name = "fwsched_sample",
-		.pool = sample_pool,
-	};
-	struct sample_ring *ring;
-	char name[32];
-	int id;
-
-	if (copy_from_user(&c, uarg, sizeof(c)))
-		return -EFAULT;
-	if (c.priority >= FWSCHED_PRIO_COUNT || !c.ring_size || c.ring_size > 64)
-		return -EINVAL;
-	for (id = 0; id < SAMPLE_QUEUES && sf->rings[id]; id++)
-		;
-	if (id == SAMPLE_QUEUES)
-		return -ENOSPC;
-	ring = kzalloc_obj(*ring, GFP_KERNEL);
-	if (!ring)
-		return -ENOMEM;
-	spin_lock_init(&ring->lock);
-	INIT_LIST_HEAD(&ring->hw_jobs);
-	hrtimer_setup(&ring->timer, sample_irq, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	snprintf(name, sizeof(name), "sample-%d-%d", task_tgid_nr(current), id);
-	ring->hw_tl = fwsched_timeline_create("fwsched_sample_fw", name);
-	args.name = name;
-	args.priority = c.priority;
-	args.credit_limit = c.ring_size;
-	args.priv = ring;
-	ring->q = IS_ERR(ring->hw_tl) ? ERR_CAST(ring->hw_tl) : fwsched_queue_create(&args);
-	if (IS_ERR(ring->q)) {
-		int ret = PTR_ERR(ring->q);
-
-		if (!IS_ERR(ring->hw_tl))
-			fwsched_timeline_destroy(ring->hw_tl);
-		kfree(ring);
-		return ret;
-	}
-	c.id = id;
-	if (copy_to_user(uarg, &c, sizeof(c))) {
-		sample_ring_destroy(ring);
-		return -EFAULT;
-	}
-	sf->rings[id] = ring;
-	return 0;
-}
-
-static int sample_submit(struct sample_file *sf, struct sample_submit __user *uarg)
+static int sample_submit(struct sample_ring *ring, struct sample_submit __user *uarg)
 {
 	struct sync_file *sync = NULL;
 	struct sample_submit s;
@@ -199,12 +146,12 @@ static int sample_submit(struct sample_file *sf, struct sample_submit __user *ua
 
 	if (copy_from_user(&s, uarg, sizeof(s)))
 		return -EFAULT;
-	if (s.queue >= SAMPLE_QUEUES || !sf->rings[s.queue] || s.duration_us > USEC_PER_SEC)
+	if (s.duration_us > USEC_PER_SEC)
 		return -EINVAL;
 	job = kzalloc_obj(*job, GFP_KERNEL);
 	if (!job)
 		return -ENOMEM;
-	job->ring = sf->rings[s.queue];
+	job->ring = ring;
 	job->duration_us = s.duration_us ?: 1;
 	INIT_LIST_HEAD(&job->link);
 	job->hw = fwsched_fence_alloc(GFP_KERNEL);
@@ -228,9 +175,11 @@ static int sample_submit(struct sample_file *sf, struct sample_submit __user *ua
 	if (!ret) {
 		fwsched_job_arm(&job->base);	/* the finished fence exists now */
 		sync = sync_file_create(fwsched_job_finished(&job->base));
-		ret = sync ? 0 : -ENOMEM;
+		ret = !sync ? -ENOMEM : put_user(fd, &uarg->out_fd) ? -EFAULT : 0;
 	}
 	if (ret) {
+		if (sync)
+			fput(sync->file);
 		if (fd >= 0)
 			put_unused_fd(fd);
 		fwsched_job_cleanup(&job->base);	/* signals it if armed */
@@ -238,69 +187,64 @@ static int sample_submit(struct sample_file *sf, struct sample_submit __user *ua
 		return ret;
 	}
 	fwsched_job_push(&job->base);	/* cannot fail for lack of memory */
-	s.out_fd = fd;
-	if (copy_to_user(uarg, &s, sizeof(s))) {
-		put_unused_fd(fd);
-		fput(sync->file);
-		return -EFAULT;
-	}
 	fd_install(fd, sync->file);
 	return 0;
 }
 
 static long sample_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct sample_file *sf = file->private_data;
-	void __user *uarg = (void __user *)arg;
-	u32 id;
-	long ret;
+	struct sample_ring *ring = file->private_data;
 
-	mutex_lock(&sf->lock);
 	switch (cmd) {
-	case SAMPLE_IOC_CREATE:
-		ret = sample_create(sf, uarg);
-		break;
 	case SAMPLE_IOC_SUBMIT:
-		ret = sample_submit(sf, uarg);
-		break;
-	case SAMPLE_IOC_DESTROY:
-		ret = get_user(id, (u32 __user *)uarg);
-		if (!ret && (id >= SAMPLE_QUEUES || !sf->rings[id]))
-			ret = -EINVAL;
-		if (!ret) {
-			sample_ring_destroy(sf->rings[id]);
-			sf->rings[id] = NULL;
-		}
-		break;
+		return sample_submit(ring, (void __user *)arg);
+	case SAMPLE_IOC_PRIORITY:	/* takes effect between two jobs */
+		if (arg >= FWSCHED_PRIO_COUNT)
+			return -EINVAL;
+		return fwsched_queue_set_priority(ring->q, arg);
 	default:
-		ret = -ENOTTY;
+		return -ENOTTY;
 	}
-	mutex_unlock(&sf->lock);
-	return ret;
 }
 
+/* A new file is a new queue. */
 static int sample_open(struct inode *inode, struct file *file)
 {
-	struct sample_file *sf = kzalloc_obj(*sf, GFP_KERNEL);
+	struct fwsched_queue_args args = {
+		.ops = &sample_ops, .driver_name = "fwsched_sample",
+		.pool = sample_pool, .credit_limit = SAMPLE_CREDITS,
+		.priority = FWSCHED_PRIO_NORMAL,
+	};
+	struct sample_ring *ring = kzalloc_obj(*ring, GFP_KERNEL);
+	char name[32];
+	int ret;
 
-	if (!sf)
+	if (!ring)
 		return -ENOMEM;
-	mutex_init(&sf->lock);
-	file->private_data = sf;
+	spin_lock_init(&ring->lock);
+	INIT_LIST_HEAD(&ring->hw_jobs);
+	hrtimer_setup(&ring->timer, sample_irq, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	snprintf(name, sizeof(name), "sample-%d-%d", task_tgid_nr(current),
+		 atomic_inc_return(&sample_seq));
+	ring->hw_tl = fwsched_timeline_create("fwsched_sample_fw", name);
+	args.name = name;
+	args.priv = ring;
+	ring->q = IS_ERR(ring->hw_tl) ? ERR_CAST(ring->hw_tl) : fwsched_queue_create(&args);
+	ret = PTR_ERR_OR_ZERO(ring->q);
+	if (ret) {
+		if (!IS_ERR(ring->hw_tl))
+			fwsched_timeline_destroy(ring->hw_tl);
+		kfree(ring);
+		return ret;
+	}
+	file->private_data = ring;
 	return 0;
 }
 
-/* Also when the process is killed: no queue outlives its file. */
+/* Also when the process is killed: the queue goes with its file. */
 static int sample_release(struct inode *inode, struct file *file)
 {
-	struct sample_file *sf = file->private_data;
-	int i;
-
-	for (i = 0; i < SAMPLE_QUEUES; i++)
-		if (sf->rings[i])
-			sample_ring_destroy(sf->rings[i]);
-	mutex_destroy(&sf->lock);
-	kfree(sf);
+	sample_ring_destroy(file->private_data);
 	return 0;
 }
 

@@ -13,25 +13,20 @@
 
 #define SAMPLE_MAX_DEPS	4
 
-/* Create a queue: one firmware ring.  @id is returned. */
-struct sample_create {
-	__u32 priority;		/* 0 (low) .. 3 (realtime) */
-	__u32 ring_size;	/* credits, 1..64 */
-	__u32 id;		/* out */
-	__u32 pad;
-};
+/*
+ * Each open file of /dev/fwsched_sample is one queue (one firmware ring of
+ * 16 credits, normal priority); closing it destroys the queue.
+ */
 
 /* Submit one job; its finished fence comes back as a sync_file. */
 struct sample_submit {
-	__u32 queue;
 	__u32 duration_us;		/* firmware time, at most 1 s */
 	__s32 in_fds[SAMPLE_MAX_DEPS];	/* sync_file fds to wait for, or -1 */
 	__s32 out_fd;			/* out: sync_file of the finished fence */
 };
 
-#define SAMPLE_IOC_CREATE	_IOWR('F', 1, struct sample_create)
-#define SAMPLE_IOC_DESTROY	_IOW('F', 2, __u32)
-#define SAMPLE_IOC_SUBMIT	_IOWR('F', 3, struct sample_submit)
+#define SAMPLE_IOC_SUBMIT	_IOWR('F', 1, struct sample_submit)
+#define SAMPLE_IOC_PRIORITY	_IO('F', 2)	/* arg: 0 (low) .. 3 (realtime) */
 
 /* The exporter: a one-page dma-buf, returned as an fd. */
 #define E2E_BUF_IOC_ALLOC	_IOR('G', 1, __s32)
