@@ -15,7 +15,7 @@
 #   dl/                  downloaded .deb files
 #   src/linux-source-V/  unpacked, pristine source (never built in)
 #   build/V-FLAVOUR-HASH/  O= build directory; HASH covers the fragment,
-#                          the package version and this script
+#                          the package version and the build recipe
 #
 # On success the last line printed on stdout is the build directory.
 set -euo pipefail
@@ -44,10 +44,14 @@ flock 9
 # --- private apt -------------------------------------------------------------
 aptdir=$cache/apt
 mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$cache/dl"
+# The Debian mirror is the machine's own (a local mirror or proxy is honoured);
+# only the suite names are the project's choice.
+mirror=$("$here/mirror.sh") ||
+	die "no Debian mirror in the system's apt configuration (set FWSCHED_DEBIAN_MIRROR)"
 cat >"$aptdir/sources.list" <<EOF
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian forky main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie-backports main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror forky main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror sid main
 EOF
 apt_opts=(-o "Dir::Etc::sourcelist=$aptdir/sources.list"
 	  -o "Dir::Etc::sourceparts=/dev/null"
@@ -84,7 +88,11 @@ if [ ! -f "$src/.fwsched-unpacked" ] || [ "$(cat "$src/.fwsched-unpacked")" != "
 fi
 
 # --- configure and build -----------------------------------------------------
-hash=$(cat "$frag" "$0" <(echo "$pkgver") | sha256sum | cut -c1-12)
+# The key covers what goes into the kernel: the fragment, the package version
+# and the recipe (bump it when the build steps below change), not this whole
+# script, so that editing its fetch logic or comments keeps the cache.
+recipe=2
+hash=$(cat "$frag" <(echo "$pkgver recipe=$recipe") | sha256sum | cut -c1-12)
 out=$cache/build/$kver-$flavour-$hash
 if [ "$print_only" = 1 ]; then echo "$out"; exit 0; fi
 if [ -f "$out/.fwsched-built" ]; then
