@@ -39,9 +39,10 @@ check:
 	scripts/check.sh $(KVER)
 
 check-selftest:
+	scripts/test_ktap.py; t=$$?; \
 	scripts/check.sh --selftest $(KVER); a=$$?; \
 	scripts/analyze.sh --selftest $(KVER); b=$$?; \
-	[ $$a -eq 0 ] && [ $$b -eq 0 ]
+	[ $$t -eq 0 ] && [ $$a -eq 0 ] && [ $$b -eq 0 ]
 
 analyze:
 	scripts/analyze.sh $(KVER)

@@ -4,7 +4,11 @@
 # check.sh - build the debug UML kernel and fwsched, boot each test plan in
 # UML and judge the console.  What "make check" and "make check-selftest" run.
 #
-#   scripts/check.sh [--selftest|--stress] [--plan NAME] [KVER]
+#   scripts/check.sh [--selftest|--stress] [--plan NAME] [--repeat N] [KVER]
+#
+# LOAD=N runs N busy processes on the host (stress-ng --cpu N) for the whole
+# run: the result must be the same as on an idle machine.  --repeat N boots
+# each plan N times (a stall hunt); each boot is judged and counted.
 #
 # Each plan (tests/plans/*.plan on the debug kernel, then
 # tests/stress/*.plan on the lighter "stress" kernel; tests/selftest/*.plan
@@ -24,11 +28,14 @@ boot_timeout=${BOOT_TIMEOUT:-900}
 
 mode=check
 only=""
+repeat=1
+load=${LOAD:-0}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--selftest) mode=selftest; shift ;;
 	--stress) mode=stress; shift ;;
 	--plan) only=$2; shift 2 ;;
+	--repeat) repeat=$2; shift 2 ;;
 	-*) echo "check.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -68,7 +75,9 @@ boot_plans() {
 		log=$logs/$name.log
 		record=0
 		grep -q '^# record-only' "$plan" && record=1
-		say "== boot $name ($kver, $(basename "$kbuild"), ncpus=2)$([ "$record" = 0 ] || echo ", record-only")"
+		for ((rep = 1; rep <= repeat; rep++)); do
+		[ "$repeat" = 1 ] || log=$logs/$name.$rep.log
+		say "== boot $name ($kver, $(basename "$kbuild"), ncpus=2$([ "$load" = 0 ] || echo ", host load $load"))$([ "$record" = 0 ] || echo ", record-only")$([ "$repeat" = 1 ] || echo ", run $rep of $repeat")"
 		start=$(date +%s)
 		fw_boot "$kbuild" "$root" "$plan" "$log" \
 			"$([ "$record" = 0 ] && echo "$boot_timeout" || echo 180)" ncpus=2 seccomp=on
@@ -83,7 +92,8 @@ boot_plans() {
 		fi
 
 		set +e
-		verdict=$(python3 "$here/ktap.py" "$log" "$plan" --name "$name")
+		verdict=$(python3 "$here/ktap.py" "$log" "$plan" --name "$name" \
+			--history "$logs/$name.durations.json")
 		set -e
 		res=$(printf '%s\n' "$verdict" | sed -n 's/^RESULT //p')
 		read -r p f caught <<<"$res"
@@ -104,8 +114,18 @@ boot_plans() {
 			passed=$((passed + p))
 			failed=$((failed + f))
 		fi
+		done
 	done
 }
+
+# LOAD=N: N busy processes on the host until this script ends.
+if [ "$load" -gt 0 ] 2>/dev/null; then
+	"$here/deps.sh" load
+	say "== host load: stress-ng --cpu $load for the whole run"
+	setsid stress-ng --cpu "$load" --timeout 0 --quiet >/dev/null 2>&1 &
+	load_pid=$!
+	trap 'kill -- -"$load_pid" 2>/dev/null || kill "$load_pid" 2>/dev/null' EXIT
+fi
 
 if [ "$mode" = selftest ]; then
 	prepare debug && boot_plans "$repo"/tests/selftest/*.plan || failed=$((failed + 1))

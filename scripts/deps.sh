@@ -3,13 +3,14 @@
 #
 # deps.sh - install the Debian packages a step needs, only when missing.
 #
-#   scripts/deps.sh kernel|bench|analyze
+#   scripts/deps.sh kernel|bench|analyze|load
 set -euo pipefail
 
 case "${1:-kernel}" in
 kernel)  pkgs="make gcc flex bison bc libelf-dev libssl-dev python3 xz-utils busybox-static perl rsync" ;;
 bench)   pkgs="linux-perf gnuplot-nox" ;;
 analyze) pkgs="clang-19 clang-tidy-19 lld-19 llvm-19 codespell python3" ;;
+load)    pkgs="stress-ng" ;;
 *) echo "deps.sh: unknown set $1" >&2; exit 2 ;;
 esac
 

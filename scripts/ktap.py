@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge one UML boot of the fwsched test harness from its console log.
 
-    ktap.py CONSOLE.LOG PLAN [--name NAME]
+    ktap.py CONSOLE.LOG PLAN [--name NAME] [--history FILE]
 
 Reads KUnit's KTAP off the console, and every kernel report (KASAN, lockdep,
 kmemleak, WARN, BUG, Oops) that KUnit itself does not see: a report raised in
@@ -12,20 +12,38 @@ Prints one line per test case and one per boot check, then a last line
     RESULT <passed> <failed> caught=<category,...>
 
 and exits 0 when nothing failed.  "caught" lists the kinds of failure seen
-(kunit, kasan, lockdep, kmemleak, warn, bug, hang, harness); make
+(kunit, kasan, lockdep, kmemleak, hung, warn, bug, hang, harness); make
 check-selftest uses it to prove each planted fault is caught for its reason.
 Lines printed before /init starts (a known boot-time RCU notice on UML SMP)
 are not test results.
+
+Every case line carries its duration in host seconds, from the stamps
+uml-run.py puts on the console: a stall shows even when the case passes.
+With --history, the durations of the last runs of each case (a JSON file,
+kept by check.sh per kernel and plan) are read, a case that took more than
+SLOW_FACTOR times its median and more than SLOW_FLOOR seconds is flagged
+"slow" (a stall that ended by itself), and this run's durations are added.
+A task the hung-task detector reports (blocked longer than the plan's
+hung_task timeout, with its stack on the console) fails the boot as "hung".
 """
+
+import json
+import os
+import statistics
 
 import re
 import sys
 
-TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+TIMESTAMP = re.compile(r"^\[\s*(\d+\.\d+)\]\s?")
+SLOW_FACTOR = 20
+SLOW_FLOOR = 5.0
+HISTORY = 20
 RESULT = re.compile(r"^(\s*)(not ok|ok) (\d+) ([^#\s]+)\s*(#.*)?$")
 
 # (category, pattern): the first match of a line decides its category.
 REPORTS = [
+    ("hung", re.compile(r"INFO: task .* blocked for more than|"
+                        r"blocked for more than \d+ seconds")),
     ("kasan", re.compile(r"BUG: KASAN:|KASAN: .*(use-after-free|out-of-bounds)")),
     ("lockdep", re.compile(
         r"WARNING: (possible circular locking|possible recursive locking|"
@@ -42,33 +60,48 @@ REPORTS = [
 ]
 
 
-def judge(log_path, plan_path, name):
+def stamp_and_strip(raw):
+    """The time of a console line (or None) and the line without stamps.
+
+    The kernel's own printk stamp (printk.time=1) is when the line was
+    logged; uml-run.py's host stamp is when it reached the console, which
+    can lag by minutes when UML's console output is held back.  The
+    kernel's is used where there is one."""
+    m = TIMESTAMP.match(raw)
+    when = float(m.group(1)) if m else None
+    line = TIMESTAMP.sub("", raw)
+    k = TIMESTAMP.match(line)
+    if k:
+        when = float(k.group(1))
+        line = TIMESTAMP.sub("", line)
+    return when, line
+
+
+def judge(log_path, plan_path, name, history_path=None):
     with open(log_path, errors="replace", newline="\n") as f:
-        lines = [TIMESTAMP.sub("", l.rstrip("\n")) for l in f]
+        stamped = [stamp_and_strip(l.rstrip("\n")) for l in f]
     with open(plan_path) as f:
         plan = f.read()
     expected = re.findall(r"^#\s*expect:\s*(\S+)", plan, re.M)
 
     started = False
     suites = {}          # suite -> "ok"/"not ok"
-    cases = []           # (suite, case, ok, skip)
+    cases = []           # (suite, case, ok, skip, seconds)
     suite = "?"          # the suite whose cases are being printed
     reports = []         # (category, line)
     debug_locks = None
     done = False
     left = []
     harness_errors = []
+    last_mark = None     # stamp of the suite start or the previous case
 
-    for line in lines:
+    for when, line in stamped:
         if line.startswith("FWSCHED-INIT"):
             started = True
         if not started:
             continue
-        if line.startswith("FWSCHED-KMEMLEAK-BEGIN"):
-            in_kmemleak = True
+        if line.startswith("FWSCHED-KMEMLEAK-"):
             continue
-        if line.startswith("FWSCHED-KMEMLEAK-END"):
-                    continue
         if line.startswith("FWSCHED-DEBUG-LOCKS:"):
             debug_locks = line.split(":", 1)[1].strip()
             continue
@@ -92,6 +125,7 @@ def judge(log_path, plan_path, name):
         if m:
             if len(m.group(1)) == 4:
                 suite = m.group(2)
+                last_mark = when
             continue
         m = RESULT.match(line)
         if m:
@@ -102,7 +136,11 @@ def judge(log_path, plan_path, name):
             if indent == 0:
                 suites[tname] = ok
             elif indent == 4:
-                cases.append((suite, tname, ok, skip))
+                secs = None
+                if when is not None and last_mark is not None:
+                    secs = when - last_mark
+                last_mark = when
+                cases.append((suite, tname, ok, skip, secs))
             continue
 
         for cat, pat in REPORTS:
@@ -123,13 +161,39 @@ def judge(log_path, plan_path, name):
             failed += 1
             out.append(f"    FAIL {what}{': ' + why if why else ''}")
 
-    for suite, case, ok, skip in cases:
+    history = {}
+    if history_path and os.path.exists(history_path):
+        try:
+            with open(history_path) as f:
+                history = json.load(f)
+        except (OSError, ValueError):
+            history = {}
+
+    def took(secs):
+        return "" if secs is None else f" ({secs:.1f} s)"
+
+    for suite, case, ok, skip, secs in cases:
+        key = f"{suite}.{case}"
         if skip:
-            out.append(f"    skip {suite}.{case}")
+            out.append(f"    skip {key}{took(secs)}")
             continue
-        result(ok, f"{suite}.{case}")
+        result(ok, f"{key}{took(secs)}")
         if not ok:
             caught.add("kunit")
+        past = history.get(key, [])
+        if secs is not None and len(past) >= 3:
+            med = statistics.median(past)
+            if secs > SLOW_FLOOR and secs > SLOW_FACTOR * med:
+                out.append(f"    slow {key}: {secs:.1f} s, {secs / max(med, 1e-3):.0f}x "
+                           f"its median of {med:.2f} s over the last {len(past)} runs")
+        if secs is not None:
+            history[key] = (past + [round(secs, 3)])[-HISTORY:]
+    if history_path:
+        try:
+            with open(history_path, "w") as f:
+                json.dump(history, f, indent=1, sort_keys=True)
+        except OSError:
+            pass
     for suite, ok in suites.items():
         if not ok:
             caught.add("kunit")
@@ -178,14 +242,19 @@ def judge(log_path, plan_path, name):
 def main():
     args = sys.argv[1:]
     name = None
+    history = None
     if "--name" in args:
         i = args.index("--name")
         name = args[i + 1]
         del args[i:i + 2]
+    if "--history" in args:
+        i = args.index("--history")
+        history = args[i + 1]
+        del args[i:i + 2]
     if len(args) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    return judge(args[0], args[1], name or args[1])
+    return judge(args[0], args[1], name or args[1], history)
 
 
 if __name__ == "__main__":

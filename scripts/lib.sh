@@ -43,5 +43,5 @@ fw_boot() {
 	python3 "$here/uml-run.py" --log "$log" --timeout "$timeout" -- \
 		"$kbuild/linux" mem=1G root=/dev/root rootfstype=hostfs \
 		hostfs="$root" rw init=/init con=null con0=null,fd:1 \
-		uml_dir="$cache/uml" umid="fwsched-$$" "$@" || true
+		uml_dir="$cache/uml" umid="fwsched-$$" printk.time=1 "$@" || true
 }
