@@ -93,6 +93,7 @@ static inline bool fwsched_should_fail_alloc(size_t size)
 struct fwsched_queue;
 void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool,
 			 enum fwsched_priority prio);
+void fwsched_slot_quiesce(struct fwsched_queue *q);
 void fwsched_slot_detach(struct fwsched_queue *q);
 bool fwsched_slot_ready(struct fwsched_queue *q);
 void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more);

@@ -44,6 +44,12 @@ struct fwsched_finished {
 	struct llist_node deadline_node;
 	/** @queued: on &fwsched_queue.deadlines; fence lock. */
 	bool queued;
+	/**
+	 * @pushed: the job is on its queue (set once by the push, under the
+	 * queue lock).  Until then a deadline is only recorded: the push
+	 * queues it.  See fwsched_finished_set_deadline().
+	 */
+	bool pushed;
 	/** @deps: the job's dependencies; the queue's work item's. */
 	struct dma_fence *deps[];
 };
@@ -58,6 +64,17 @@ static void fwsched_queue_destroy_work(struct work_struct *work);
 static void fwsched_queue_tdr_work(struct work_struct *work);
 static void fwsched_queue_tdr_update(struct fwsched_queue *q, bool new_head);
 static void fwsched_job_run(struct fwsched_job *job);
+static void fwsched_job_publish(struct fwsched_job *job);
+
+/*
+ * Does @job fit in the ring beside the jobs in flight?  Written so that it
+ * cannot wrap: @credits never exceeds @credit_limit.
+ */
+static bool fwsched_queue_fits(struct fwsched_queue *q, struct fwsched_job *job)
+{
+	lockdep_assert_held(&q->lock);
+	return job->credits <= q->credit_limit - q->credits;
+}
 
 /**
  * fwsched_queue_create() - create a queue for one firmware ring
@@ -65,8 +82,10 @@ static void fwsched_job_run(struct fwsched_job *job);
  *
  * Context: process context; may sleep (GFP_KERNEL).
  * Return: the queue with one reference for the caller, which
- * fwsched_queue_destroy() gives up; ERR_PTR(-EINVAL) for missing ops, names
- * or a zero credit limit; ERR_PTR(-ENOMEM).
+ * fwsched_queue_destroy() gives up; ERR_PTR(-EINVAL) for missing args, ops
+ * or names, names of 64 bytes or more, a zero credit limit, a priority out
+ * of range, a timeout without &fwsched_queue_ops.timed_out, or direct run
+ * with a slot pool; ERR_PTR(-ENOMEM).
  */
 struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args)
 {
@@ -219,7 +238,9 @@ EXPORT_SYMBOL_GPL(fwsched_queue_priority);
  *
  * Allocates everything the job will ever need: its finished fence and room
  * for @max_deps dependencies, in one allocation.  Nothing after this
- * allocates.
+ * allocates.  The job holds a reference on @queue's memory until it is
+ * freed, so a job may be pushed (or cleaned up) after the queue was
+ * destroyed: the push then fails cleanly with -ESHUTDOWN.
  *
  * Context: process context; may sleep (GFP_KERNEL).
  * Return: 0; -EINVAL for zero credits, more than the limit, or more than
@@ -252,7 +273,8 @@ int fwsched_job_init(struct fwsched_job *job, struct fwsched_queue *queue,
 
 	memset(job, 0, sizeof(*job));
 	fin->job = job;
-	job->queue = queue;
+	/* Dropped when the job is freed: a job keeps its queue's memory. */
+	job->queue = fwsched_queue_get(queue);
 	job->finished = f;
 	job->deps = fin->deps;
 	job->credits = credits;
@@ -309,6 +331,8 @@ void fwsched_job_cleanup(struct fwsched_job *job)
 	fwsched_job_forget(job);
 	fwsched_fence_free(job->finished);
 	job->finished = NULL;
+	fwsched_queue_put(job->queue);
+	job->queue = NULL;
 }
 EXPORT_SYMBOL_GPL(fwsched_job_cleanup);
 
@@ -408,6 +432,9 @@ EXPORT_SYMBOL_GPL(fwsched_job_add_dependency);
  * @resv: the reservation object; locked by the caller
  * @usage: which fences, as for dma_resv_for_each_fence()
  *
+ * On an error the fences added before it stay added (and are dropped with
+ * the job); the caller usually cleans the job up.
+ *
  * Context: process context with @resv locked; does not allocate.
  * Return: 0, or the first error of fwsched_job_add_dependency().
  */
@@ -440,11 +467,13 @@ static void __fwsched_job_arm(struct fwsched_job *job)
  * fwsched_job_arm() - give the finished fence its seqno before the push
  * @job: an initialised job
  *
- * Optional: fwsched_job_push() arms a job that is not armed.  Arm first when
- * the finished fence must be published (in a dma_resv, a syncobj) before
- * the push.  Seqnos follow arming order and jobs run in push order, so arm
- * and push under one lock of the driver's, as with drm_sched.  An armed job
- * must be pushed or cleaned up with fwsched_job_cleanup().
+ * fwsched_job_push() arms a job that is not armed, but every driver that
+ * publishes the finished fence before the push (in a dma_resv, a syncobj,
+ * a sync_file; fwsched_job_finished() needs an armed job) arms first.
+ * Seqnos follow arming order and jobs run in push order, so such a driver
+ * must arm and push under one lock of its own, per queue, as with
+ * drm_sched.  An armed job must be pushed or cleaned up with
+ * fwsched_job_cleanup().
  *
  * Context: any context; cannot fail, does not sleep or allocate.
  */
@@ -462,6 +491,8 @@ EXPORT_SYMBOL_GPL(fwsched_job_arm);
  */
 static void fwsched_job_free(struct fwsched_job *job)
 {
+	struct fwsched_queue *q = job->queue;
+
 	trace_fwsched_job_free(job);
 	job->state = FWSCHED_JOB_DONE;
 	fwsched_job_put_deps(job);
@@ -470,7 +501,12 @@ static void fwsched_job_free(struct fwsched_job *job)
 	fwsched_job_forget(job);
 	fwsched_fence_free(job->finished);
 	job->finished = NULL;
-	job->queue->ops->free_job(job);
+	q->ops->free_job(job);
+	/*
+	 * Never the last reference while fwsched runs the queue: the
+	 * creator's is dropped only at the end of fwsched_queue_destroy().
+	 */
+	fwsched_queue_put(q);
 }
 
 /* @job will never run: tell the driver, signal the error, free it. */
@@ -514,19 +550,23 @@ static bool fwsched_queue_owned(struct fwsched_queue *q)
 	return ret;
 }
 
-/* Give the right back; called with @lock held, returns with it dropped. */
+/*
+ * Give the right back; called with @lock held, returns with it dropped.
+ * The work item is queued under the lock: once the right is given back, a
+ * destroy on another thread may take it and free the queue.  wake_up_var()
+ * only hashes the address.  Its waiters test their condition under @lock,
+ * which orders that test against our store: no wake-up can be lost.
+ */
 static void fwsched_queue_disown(struct fwsched_queue *q)
 	__releases(&q->lock)
 {
-	/* The work item left deadlines for whoever held the right. */
-	bool kick = !list_empty(&q->pending) || !llist_empty(&q->deadlines);
-
 	lockdep_assert_held(&q->lock);
+	/* The work item left deadlines for whoever held the right. */
+	if (!list_empty(&q->pending) || !llist_empty(&q->deadlines))
+		queue_work(q->wq, &q->work);
 	q->running = false;
 	spin_unlock(&q->lock);
 	wake_up_var(&q->running);
-	if (kick)
-		queue_work(q->wq, &q->work);
 }
 
 /* A job on its way to run_job: in flight, credits taken.  @lock held. */
@@ -607,9 +647,9 @@ int fwsched_job_push(struct fwsched_job *job)
 		fwsched_signalling_end(cookie);
 		return ret;
 	}
+	fwsched_job_publish(job);
 	if (direct && q->state == FWSCHED_QUEUE_RUNNING && !q->running &&
-	    list_empty(&q->pending) &&
-	    q->credits + job->credits <= q->credit_limit) {
+	    list_empty(&q->pending) && fwsched_queue_fits(q, job)) {
 		/* Nothing ahead of it: run it here, as the work item would. */
 		q->running = true;
 		fwsched_job_take_in_flight(job);
@@ -625,9 +665,12 @@ int fwsched_job_push(struct fwsched_job *job)
 	}
 	job->state = FWSCHED_JOB_PENDING;
 	list_add_tail(&job->link, &q->pending);
-	spin_unlock(&q->lock);
-
+	/*
+	 * Under the lock: once it is dropped the job may run and be freed,
+	 * and a destroy on another thread may then free the queue.
+	 */
 	queue_work(q->wq, &q->work);
+	spin_unlock(&q->lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(fwsched_job_push);
@@ -722,31 +765,71 @@ void fwsched_queue_trigger_timeout(struct fwsched_queue *queue)
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_trigger_timeout);
 
+/* Put @fin on its queue's deadline list for the work item.  Fence lock held. */
+static void fwsched_finished_queue_deadline(struct fwsched_finished *fin)
+{
+	struct fwsched_queue *q = fin->job->queue;
+
+	lockdep_assert_held(dma_fence_spinlock(&fin->fence.base));
+	if (fin->queued)
+		return;
+	fin->queued = true;
+	dma_fence_get(&fin->fence.base);
+	llist_add(&fin->deadline_node, &q->deadlines);
+	queue_work(q->wq, &q->work);
+}
+
 /*
  * dma_fence_set_deadline() on a finished fence, under rcu_read_lock(), any
- * context: note the earliest deadline and let the work item pass it on.
- * The job (and so its queue) is alive while @fin->job is set, which the
- * fence lock serialises with fwsched_job_forget().
+ * context: note the earliest deadline and, once the job is on its queue,
+ * let the work item pass it on.  The job (and so its queue) is alive while
+ * @fin->job is set, which the fence lock serialises with
+ * fwsched_job_forget().
+ *
+ * A job that is armed but not yet pushed only records the deadline: its
+ * queue may be destroyed before the push, and must then not be touched.
+ * The push publishes @pushed and then looks at @deadline; this looks at
+ * @pushed after writing @deadline; a full barrier on each side means at
+ * least one of the two sees the other and queues the deadline (@queued,
+ * under the fence lock, keeps it from being queued twice).
  */
 void fwsched_finished_set_deadline(struct fwsched_fence *f, ktime_t deadline)
 {
 	struct fwsched_finished *fin = to_finished(f);
-	struct fwsched_queue *q;
 	unsigned long flags;
 
 	dma_fence_lock_irqsave(&f->base, flags);
 	if (fin->job && !test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &f->base.flags)) {
 		if (!fin->deadline || ktime_before(deadline, fin->deadline))
 			fin->deadline = deadline;
-		if (!fin->queued) {
-			fin->queued = true;
-			q = fin->job->queue;
-			dma_fence_get(&f->base);
-			llist_add(&fin->deadline_node, &q->deadlines);
-			queue_work(q->wq, &q->work);
-		}
+		/* Pairs with the smp_mb() in fwsched_job_publish(). */
+		smp_mb();
+		if (READ_ONCE(fin->pushed))
+			fwsched_finished_queue_deadline(fin);
 	}
 	dma_fence_unlock_irqrestore(&f->base, flags);
+}
+
+/*
+ * The push makes @job visible to its queue (queue lock held, before the job
+ * is on @pending or runs): from here on a deadline set on its finished
+ * fence is queued for the work item, and one set before is queued now.
+ */
+static void fwsched_job_publish(struct fwsched_job *job)
+{
+	struct fwsched_finished *fin = to_finished(job->finished);
+	unsigned long flags;
+
+	lockdep_assert_held(&job->queue->lock);
+	WRITE_ONCE(fin->pushed, true);
+	/* Pairs with the smp_mb() in fwsched_finished_set_deadline(). */
+	smp_mb();
+	if (likely(!READ_ONCE(fin->deadline)))
+		return;
+	dma_fence_lock_irqsave(&fin->fence.base, flags);
+	if (fin->job && !test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fin->fence.base.flags))
+		fwsched_finished_queue_deadline(fin);
+	dma_fence_unlock_irqrestore(&fin->fence.base, flags);
 }
 
 /*
@@ -755,8 +838,7 @@ void fwsched_finished_set_deadline(struct fwsched_fence *f, ktime_t deadline)
  * this work item, by the holder of the run right (a direct push whose job
  * completed at once) or, with the work item cancelled or disabled, by
  * destroy and the timeout handler; so a job seen pushed under the fence
- * lock stays alive here.  A job being pushed at this very moment misses its
- * deadline hint.
+ * lock stays alive here.
  */
 static void fwsched_queue_deadlines(struct fwsched_queue *q)
 {
@@ -770,9 +852,7 @@ static void fwsched_queue_deadlines(struct fwsched_queue *q)
 	llist_for_each_entry_safe(fin, next, list, deadline_node) {
 		dma_fence_lock_irqsave(&fin->fence.base, flags);
 		fin->queued = false;
-		job = fin->job;
-		if (job && job->state < FWSCHED_JOB_PENDING)
-			job = NULL;
+		job = fin->pushed ? fin->job : NULL;
 		deadline = fin->deadline;
 		dma_fence_unlock_irqrestore(&fin->fence.base, flags);
 
@@ -967,7 +1047,7 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 			continue;
 		}
 		/* Ring full: a hardware-fence callback will requeue us. */
-		if (q->credits + job->credits > q->credit_limit)
+		if (!fwsched_queue_fits(q, job))
 			break;
 
 		fwsched_job_take_in_flight(job);
@@ -998,7 +1078,12 @@ static void fwsched_queue_apply_priority(struct fwsched_queue *q)
 		fwsched_slot_set_prio(q, prio);
 }
 
-/* Give the slot back when idle, or bind one for jobs in flight. */
+/*
+ * Give the slot back when idle, or bind one for jobs in flight.  A dying
+ * queue still binds a slot it is given while jobs are in flight (they were
+ * preempted and can only finish on a slot, and destroy waits for them);
+ * once idle, its slot is given back by fwsched_slot_detach().
+ */
 static void fwsched_queue_slot_update(struct fwsched_queue *q)
 {
 	bool idle, more, dead;
@@ -1008,9 +1093,8 @@ static void fwsched_queue_slot_update(struct fwsched_queue *q)
 	more = !list_empty(&q->pending);
 	dead = q->state == FWSCHED_QUEUE_DEAD;
 	spin_unlock(&q->lock);
-	/* A dying queue's slot is given back by fwsched_slot_detach(). */
-	if (!dead)
-		fwsched_slot_update(q, idle, more);
+	if (!dead || !idle)
+		fwsched_slot_update(q, idle, more && !dead);
 }
 
 static void fwsched_queue_work(struct work_struct *work)
@@ -1204,11 +1288,17 @@ static void fwsched_queue_tdr_work(struct work_struct *work)
  */
 void fwsched_queue_stop(struct fwsched_queue *queue)
 {
+	bool dead;
+
 	might_sleep();
 	spin_lock(&queue->lock);
 	if (queue->state == FWSCHED_QUEUE_RUNNING)
 		queue->state = FWSCHED_QUEUE_STOPPED;
+	dead = queue->state == FWSCHED_QUEUE_DEAD;
 	spin_unlock(&queue->lock);
+	/* Destroyed (kept by a reference): nothing runs any more. */
+	if (dead)
+		return;
 	flush_work(&queue->work);
 	/* A direct push or the timeout handler may still be in run_job. */
 	wait_var_event(&queue->running, !fwsched_queue_owned(queue));
@@ -1219,17 +1309,24 @@ EXPORT_SYMBOL_GPL(fwsched_queue_stop);
  * fwsched_queue_start() - resume a stopped queue
  * @queue: the queue
  *
- * Jobs run again, in order, from the first one that had not run.
+ * Jobs run again, in order, from the first one that had not run.  On a
+ * queue that is not stopped (running, banned, or destroyed and kept only
+ * by a reference) it does nothing.
  *
  * Context: process context; does not sleep.
  */
 void fwsched_queue_start(struct fwsched_queue *queue)
 {
+	bool started = false;
+
 	spin_lock(&queue->lock);
-	if (queue->state == FWSCHED_QUEUE_STOPPED)
+	if (queue->state == FWSCHED_QUEUE_STOPPED) {
 		queue->state = FWSCHED_QUEUE_RUNNING;
+		started = true;
+	}
 	spin_unlock(&queue->lock);
-	queue_work(queue->wq, &queue->work);
+	if (started)
+		queue_work(queue->wq, &queue->work);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_start);
 
@@ -1279,9 +1376,14 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 		last = dma_fence_get(fwsched_job_finished(job));
 	spin_unlock(&queue->lock);
 
-	/* From here on nobody calls run_job, and the jobs are ours. */
-	cancel_work_sync(&queue->work);
-	wait_var_event(&queue->running, !fwsched_queue_owned(queue));
+	/*
+	 * Take the run right and keep it to the end: nobody calls run_job or
+	 * looks at a job for a deadline from here on, so the jobs that never
+	 * ran are ours to free.  The work item still runs (it frees jobs that
+	 * complete and binds a slot for jobs in flight) until it is disabled
+	 * below.
+	 */
+	wait_var_event(&queue->running, fwsched_queue_own(queue));
 
 	cookie = fwsched_signalling_begin();
 	fwsched_queue_cancel_list(&never_ran, -ECANCELED);
@@ -1296,20 +1398,33 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	}
 	/* Let the hardware-fence callbacks leave the queue. */
 	wait_var_event(&queue->callbacks, !atomic_read(&queue->callbacks));
-	cancel_work_sync(&queue->work);
-
+	/*
+	 * From here on nothing queues the work item again: a late
+	 * fwsched_queue_start(), a deadline, a slot grant or a hardware-fence
+	 * callback finds it disabled.
+	 */
+	disable_work_sync(&queue->work);
 	cookie = fwsched_signalling_begin();
 	fwsched_queue_reap(queue);
-	if (queue->slot.pool) {
+	fwsched_signalling_end(cookie);
+
+	/* A preemption in progress ends before the slot is free (it sleeps). */
+	if (queue->slot.pool)
+		fwsched_slot_quiesce(queue);
+
+	cookie = fwsched_signalling_begin();
+	if (queue->slot.pool)
 		fwsched_slot_detach(queue);
-		/* A grant may have queued the work item once more. */
-		cancel_work_sync(&queue->work);
-	}
 	fwsched_queue_deadlines_drop(queue);
 	fwsched_signalling_end(cookie);
 	fwsched_debug_remove(queue);
 	WARN_ON(!list_empty(&queue->in_flight));
 
+	/* For a fwsched_queue_stop() that raced with us: nothing runs now. */
+	spin_lock(&queue->lock);
+	queue->running = false;
+	spin_unlock(&queue->lock);
+	wake_up_var(&queue->running);
 	fwsched_queue_put(queue);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_destroy);
@@ -1326,8 +1441,10 @@ static void fwsched_queue_destroy_work(struct work_struct *work)
  *
  * Returns at once; the destroy runs on a workqueue of fwsched's.  The
  * driver's callbacks may still be called afterwards: a module must call
- * fwsched_queue_destroy_flush() before it unloads.  Do not also call
- * fwsched_queue_destroy() on @queue.
+ * fwsched_queue_destroy_flush() before it unloads.  Call it once: the queue
+ * may be freed as soon as the destroy has run, so a second call (or a
+ * fwsched_queue_destroy() after it) is a use-after-free unless the caller
+ * holds a reference from fwsched_queue_get().
  *
  * Context: any context.
  */

@@ -93,7 +93,8 @@ static void ref_kick(struct fwsched_slot_ref *ref)
  *
  * Context: process context; may sleep (GFP_KERNEL).
  * Return: the pool; ERR_PTR(-EINVAL) for no slots, more than 4096,
- * reservations above the slot count or on the lowest level, or preemption
+ * reservations that add up to the slot count or more (the lowest level
+ * could never run) or that are given for the lowest level, or preemption
  * without &fwsched_slot_ops.preempt; ERR_PTR(-ENOMEM).
  */
 struct fwsched_slot_pool *
@@ -113,7 +114,8 @@ fwsched_slot_pool_create(const struct fwsched_slot_pool_args *args)
 			return ERR_PTR(-EINVAL);
 		reserved += args->reserved[p];
 	}
-	if (reserved > args->nr_slots)
+	/* The lowest level must be able to hold a slot, or it never runs. */
+	if (reserved >= args->nr_slots)
 		return ERR_PTR(-EINVAL);
 
 	if (fwsched_should_fail_alloc(sizeof(*pool)))
@@ -487,7 +489,8 @@ static void fwsched_slot_preempt_cb(struct dma_fence *f, struct dma_fence_cb *cb
 
 	spin_lock_irqsave(&pool->lock, flags);
 	ref->preempt_fence = NULL;
-	fwsched_slot_preempted(pool, ref, true);
+	/* Its jobs in flight need a slot again, unless the queue is going. */
+	fwsched_slot_preempted(pool, ref, !ref->detaching);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	dma_fence_put(f);
 }
@@ -640,33 +643,52 @@ void fwsched_slot_set_prio(struct fwsched_queue *q, enum fwsched_priority prio)
 
 /*
  * fwsched_queue_destroy(), once every job is gone and the work item is
- * cancelled: leave the FIFO or give the slot back.  No grant reaches the
- * queue afterwards.
+ * disabled, outside the signalling section (it waits for a fence): wait for
+ * a preemption in progress.  The slot is not free before its preempt fence
+ * has signalled, i.e. before the firmware has finished saving the queue's
+ * context; the callback then gives it back and, the queue being detached,
+ * does not queue it for a slot again.
  */
-void fwsched_slot_detach(struct fwsched_queue *q)
+void fwsched_slot_quiesce(struct fwsched_queue *q)
 {
 	struct fwsched_slot_ref *ref = &q->slot;
 	struct fwsched_slot_pool *pool = ref->pool;
 	struct dma_fence *f;
 	unsigned long flags;
-	int slot = -1;
 
+	might_sleep();
 	spin_lock_irqsave(&pool->lock, flags);
+	ref->detaching = true;
 	f = ref->preempt_fence;
 	if (f) {
 		dma_fence_get(f);
 		spin_unlock_irqrestore(&pool->lock, flags);
-		/* On return the callback has either run or never will. */
-		if (dma_fence_remove_callback(f, &ref->preempt_cb)) {
-			spin_lock_irqsave(&pool->lock, flags);
-			ref->preempt_fence = NULL;
-			fwsched_slot_preempted(pool, ref, false);
-			spin_unlock_irqrestore(&pool->lock, flags);
-			dma_fence_put(f);
-		}
+		dma_fence_wait(f, false);
+		/*
+		 * The callback runs under the fence's lock, which this takes:
+		 * on return it has run (the slot is back in the pool, the
+		 * queue in no FIFO).  It cannot still be pending.
+		 */
+		WARN_ON(dma_fence_remove_callback(f, &ref->preempt_cb));
 		dma_fence_put(f);
-		spin_lock_irqsave(&pool->lock, flags);
+		return;
 	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+/*
+ * fwsched_queue_destroy(), after fwsched_slot_quiesce(): leave the FIFO or
+ * give the slot back.  No grant reaches the queue afterwards.
+ */
+void fwsched_slot_detach(struct fwsched_queue *q)
+{
+	struct fwsched_slot_ref *ref = &q->slot;
+	struct fwsched_slot_pool *pool = ref->pool;
+	unsigned long flags;
+	int slot = -1;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	WARN_ON(ref->preempt_fence);
 	if (ref->state == FWSCHED_SLOT_HELD && ref->bound)
 		slot = ref->slot;
 	spin_unlock_irqrestore(&pool->lock, flags);

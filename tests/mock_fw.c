@@ -113,6 +113,7 @@ static struct dma_fence *mock_run_job(struct fwsched_job *job)
 		atomic_inc(&ring->completed);
 
 	WRITE_ONCE(ring->last_runner, current);
+	WRITE_ONCE(ring->last_run_at, ktime_get());
 	atomic_inc(&ring->ran);
 	wake_up_all(&ring->wait);
 	return hw;
@@ -123,6 +124,8 @@ static void mock_free_job(struct fwsched_job *job)
 	struct mock_job *mj = to_mock_job(job);
 	struct mock_ring *ring = mj->ring;
 
+	if (ring->free_hook)
+		ring->free_hook(ring, job);
 	fwsched_fence_free(mj->hw);
 	fwsched_fence_free(mj->hw_spare);
 	kfree(mj);
@@ -136,6 +139,9 @@ static void mock_cancel_job(struct fwsched_job *job, int error)
 
 	WRITE_ONCE(ring->last_cancel_error, error);
 	atomic_inc(&ring->cancelled);
+	if (ring->cancel_hook)
+		ring->cancel_hook(ring, job);
+	wake_up_all(&ring->wait);
 }
 
 /* A ring reset: everything on the hardware completes with -ECANCELED. */
@@ -143,6 +149,9 @@ static void mock_cancel_in_flight(struct fwsched_queue *q)
 {
 	struct mock_ring *ring = fwsched_queue_priv(q);
 
+	/* Without ring->cancel_in_flight it acts as if the driver had none. */
+	atomic_inc(&ring->cancel_calls);
+	wake_up_all(&ring->wait);
 	if (ring->cancel_in_flight)
 		mock_ring_advance(ring, UINT_MAX, -ECANCELED);
 }
@@ -151,6 +160,8 @@ static enum fwsched_timeout_action mock_timed_out(struct fwsched_job *job)
 {
 	struct mock_ring *ring = to_mock_job(job)->ring;
 
+	if (!atomic_read(&ring->timeouts))
+		WRITE_ONCE(ring->first_timeout_at, ktime_get());
 	atomic_inc(&ring->timeouts);
 	wake_up_all(&ring->wait);
 	if (atomic_add_unless(&ring->tdr_extend, -1, 0))
@@ -190,6 +201,8 @@ static void mock_set_deadline(struct fwsched_job *job, ktime_t deadline)
 	WRITE_ONCE(ring->last_deadline, deadline);
 	atomic_inc(&ring->deadlines);
 	wake_up_all(&ring->wait);
+	if (ring->deadline_hook)
+		ring->deadline_hook(ring, job);
 }
 
 const struct fwsched_queue_ops mock_ops = {
@@ -208,6 +221,32 @@ static struct mock_ring *__mock_ring_new(struct kunit *test, u32 credit_limit,
 					 struct fwsched_slot_pool *pool,
 					 enum fwsched_priority prio,
 					 unsigned int timeout_ms, bool direct);
+
+/*
+ * The ring's teardown, as a KUnit action: destroy the queue (unless the case
+ * did, or started to with mock_ring_destroy_async()), then the "hardware".
+ * A case that ended early (a failed assertion) may have left jobs on the
+ * hardware that nobody will complete: they are cancelled, so that destroy
+ * does not wait for them.
+ */
+static void mock_ring_release(void *data)
+{
+	struct mock_ring *ring = data;
+
+	if (!ring->destroyed) {
+		ring->destroyed = true;
+		if (!ring->orderly)
+			ring->cancel_in_flight = true;
+		fwsched_queue_destroy(ring->q);
+	} else if (!ring->orderly) {
+		/* Destroyed asynchronously and not waited for. */
+		ring->cancel_in_flight = true;
+		mock_ring_advance(ring, UINT_MAX, -ECANCELED);
+		fwsched_queue_destroy_flush();
+	}
+	hrtimer_cancel(&ring->timer);
+	fwsched_timeline_destroy(ring->hw_tl);
+}
 
 /**
  * mock_ring_new_direct() - a ring whose queue runs jobs from push
@@ -283,8 +322,12 @@ static struct mock_ring *__mock_ring_new(struct kunit *test, u32 credit_limit,
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ring->hw_tl));
 	args.priv = ring;
 	ring->q = fwsched_queue_create(&args);
+	if (IS_ERR(ring->q))
+		fwsched_timeline_destroy(ring->hw_tl);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(ring->q), "queue_create: %ld",
 			       PTR_ERR(ring->q));
+	/* Runs before the ring's memory is freed, on every exit. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, mock_ring_release, ring), 0);
 	return ring;
 }
 
@@ -313,9 +356,21 @@ struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
  */
 void mock_ring_destroy(struct mock_ring *ring)
 {
-	fwsched_queue_destroy(ring->q);
-	hrtimer_cancel(&ring->timer);
-	fwsched_timeline_destroy(ring->hw_tl);
+	ring->orderly = true;
+	kunit_release_action(ring->test, mock_ring_release, ring);
+}
+
+/**
+ * mock_ring_destroy_async() - fwsched_queue_destroy_async() on the ring
+ * @ring: the ring
+ *
+ * Call fwsched_queue_destroy_flush() and then mock_ring_destroy(), which
+ * then only tears the "hardware" down.
+ */
+void mock_ring_destroy_async(struct mock_ring *ring)
+{
+	ring->destroyed = true;
+	fwsched_queue_destroy_async(ring->q);
 }
 
 /**

@@ -58,6 +58,7 @@ struct mock_ring {
 	int tdr_limit;			/* act this often at most, then EXTEND */
 	atomic_t tdr_acted;
 	atomic_t timeouts, resets;
+	atomic_t cancel_calls;		/* cancel_in_flight called (destroy, ban) */
 
 	/* The task of the last run_job call. */
 	struct task_struct *last_runner;
@@ -67,6 +68,24 @@ struct mock_ring {
 	ktime_t last_deadline;
 	int last_cancel_error;
 	wait_queue_head_t wait;
+
+	/* Called from cancel_job, set_deadline, free_job: tests act there. */
+	void (*cancel_hook)(struct mock_ring *ring, struct fwsched_job *job);
+	void (*deadline_hook)(struct mock_ring *ring, struct fwsched_job *job);
+	void (*free_hook)(struct mock_ring *ring, struct fwsched_job *job);
+	void *hook_data;
+
+	/* When run_job was last called, and the first timed_out after it. */
+	ktime_t last_run_at;
+	ktime_t first_timeout_at;
+
+	/*
+	 * Teardown: a KUnit action destroys the queue and the "hardware" on
+	 * every exit from the case, a failed assertion included, before the
+	 * ring's memory goes.  @destroyed: the queue is gone or going.
+	 */
+	bool destroyed;
+	bool orderly;
 };
 
 /*
@@ -95,6 +114,7 @@ struct mock_ring *mock_ring_new_pool(struct kunit *test, u32 credit_limit,
 struct mock_ring *mock_ring_new_direct(struct kunit *test, u32 credit_limit,
 				       enum mock_mode mode, struct workqueue_struct *wq);
 void mock_ring_destroy(struct mock_ring *ring);
+void mock_ring_destroy_async(struct mock_ring *ring);
 struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
 			      unsigned int max_deps);
 unsigned int mock_ring_advance(struct mock_ring *ring, unsigned int n, int error);

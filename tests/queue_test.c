@@ -28,6 +28,14 @@ struct queue_test_ctx {
 	struct workqueue_struct *wq;
 };
 
+KUNIT_DEFINE_ACTION_WRAPPER(queue_test_destroy_wq, destroy_workqueue,
+			    struct workqueue_struct *);
+
+/*
+ * The workqueue is a KUnit action registered before any ring: actions run
+ * in reverse, so every ring's queue is destroyed before it goes, also when
+ * a case ends on a failed assertion (an exit callback would run first).
+ */
 static int queue_test_init(struct kunit *test)
 {
 	struct queue_test_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
@@ -38,14 +46,7 @@ static int queue_test_init(struct kunit *test)
 	if (!ctx->wq)
 		return -ENOMEM;
 	test->priv = ctx;
-	return 0;
-}
-
-static void queue_test_exit(struct kunit *test)
-{
-	struct queue_test_ctx *ctx = test->priv;
-
-	destroy_workqueue(ctx->wq);
+	return kunit_add_action_or_reset(test, queue_test_destroy_wq, ctx->wq);
 }
 
 static struct workqueue_struct *test_wq(struct kunit *test)
@@ -788,15 +789,335 @@ static void queue_destroy_async(struct kunit *test)
 		mj->duration_us = 100;
 		f[i] = push(test, mj);
 	}
-	fwsched_queue_destroy_async(ring->q);
+	mock_ring_destroy_async(ring);
 	fwsched_queue_destroy_flush();
 	KUNIT_EXPECT_EQ(test, atomic_read(&ring->freed), ARRAY_SIZE(f));
 	for (i = 0; i < ARRAY_SIZE(f); i++) {
 		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f[i]));
 		dma_fence_put(f[i]);
 	}
-	hrtimer_cancel(&ring->timer);
-	fwsched_timeline_destroy(ring->hw_tl);
+	mock_ring_destroy(ring);
+}
+
+/* ---- lifecycle edges (regressions) ---------------------------------------- */
+
+/*
+ * The deadline-during-destroy race, made deterministic with the mock's
+ * hooks: cancelling job 1 sets a deadline on job 2; cancelling job 2 waits
+ * (bounded) until the driver's set_deadline has been entered for it; that
+ * set_deadline waits until job 2 is freed.  If anything but destroy looked
+ * at job 2 for the deadline, it now reads a freed job (KASAN); with the
+ * run right held by destroy nothing does, and the bounded waits simply
+ * expire: their length decides nothing.
+ */
+struct dl_race {
+	struct fwsched_job *victim;
+	struct dma_fence *victim_fence;
+	struct completion entered, freed;
+	atomic_t set_for_victim;
+};
+
+static void dl_race_cancel(struct mock_ring *ring, struct fwsched_job *job)
+{
+	struct dl_race *r = ring->hook_data;
+
+	if (job != r->victim)
+		dma_fence_set_deadline(r->victim_fence, ktime_add_ms(ktime_get(), 1));
+	else
+		wait_for_completion_timeout(&r->entered, msecs_to_jiffies(1000));
+}
+
+static void dl_race_deadline(struct mock_ring *ring, struct fwsched_job *job)
+{
+	struct dl_race *r = ring->hook_data;
+
+	if (job != r->victim)
+		return;
+	atomic_inc(&r->set_for_victim);
+	complete(&r->entered);
+	wait_for_completion_timeout(&r->freed, msecs_to_jiffies(WAIT_MS));
+}
+
+static void dl_race_free(struct mock_ring *ring, struct fwsched_job *job)
+{
+	struct dl_race *r = ring->hook_data;
+
+	if (job == r->victim)
+		complete(&r->freed);
+}
+
+static void queue_deadline_during_destroy(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 1, MOCK_MANUAL, test_wq(test));
+	struct mock_job *mj[3];
+	struct dma_fence *f[3];
+	struct dl_race r = { };
+	int i;
+
+	init_completion(&r.entered);
+	init_completion(&r.freed);
+	ring->cancel_in_flight = true;
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		mj[i] = mock_job_new(ring, 1, 0);
+		f[i] = push(test, mj[i]);
+	}
+	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
+	r.victim = &mj[2]->base;
+	r.victim_fence = f[2];
+	ring->hook_data = &r;
+	ring->cancel_hook = dl_race_cancel;
+	ring->deadline_hook = dl_race_deadline;
+	ring->free_hook = dl_race_free;
+	mock_ring_destroy(ring);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&r.set_for_victim), 0,
+			    "set_deadline ran for a job that destroy was cancelling");
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, dma_fence_get_status(f[i]), -ECANCELED,
+				    "job %d not cancelled by destroy", i);
+		dma_fence_put(f[i]);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->freed), ARRAY_SIZE(f));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->cancelled), ARRAY_SIZE(f) - 1);
+}
+
+/*
+ * Calls on a destroyed queue kept by a reference do nothing: start, stop,
+ * priority, timeouts.  Before the fix start queued the dead queue's work
+ * item and the last put freed it pending (ODEBUG: free active work_struct).
+ */
+/* A work item that holds an ordered workqueue until released. */
+struct wq_gate {
+	struct work_struct work;
+	struct completion open;
+};
+
+static void wq_gate_fn(struct work_struct *w)
+{
+	struct wq_gate *g = container_of(w, struct wq_gate, work);
+
+	wait_for_completion_timeout(&g->open, msecs_to_jiffies(WAIT_MS));
+}
+
+static void queue_start_after_destroy(struct kunit *test)
+{
+	struct workqueue_struct *wq = alloc_ordered_workqueue("fwsched-gate", WQ_MEM_RECLAIM);
+	struct mock_ring *ring;
+	struct fwsched_queue *q;
+	struct wq_gate gate;
+	struct dma_fence *f;
+	bool queued;
+
+	KUNIT_ASSERT_NOT_NULL(test, wq);
+	ring = mock_ring_new(test, 4, MOCK_NULL, wq);
+	f = push(test, mock_job_new(ring, 1, 0));
+	q = fwsched_queue_get(ring->q);
+	KUNIT_EXPECT_TRUE(test, mock_wait(f, WAIT_MS));
+	fwsched_queue_stop(q);
+	mock_ring_destroy(ring);
+
+	/* Hold the queue's workqueue: anything queued now stays pending. */
+	INIT_WORK_ONSTACK(&gate.work, wq_gate_fn);
+	init_completion(&gate.open);
+	queue_work(wq, &gate.work);
+	fwsched_queue_start(q);
+	fwsched_queue_stop(q);
+	fwsched_queue_start(q);
+	fwsched_queue_suspend_timeout(q);
+	fwsched_queue_resume_timeout(q);
+	KUNIT_EXPECT_EQ(test, fwsched_queue_set_priority(q, FWSCHED_PRIO_HIGH), -ESHUTDOWN);
+	queued = work_pending(&q->work);
+	complete(&gate.open);
+	flush_workqueue(wq);
+	destroy_work_on_stack(&gate.work);
+	KUNIT_EXPECT_FALSE_MSG(test, queued, "a destroyed queue's work item was queued");
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->ran), 1);
+	fwsched_queue_put(q);	/* the last reference: frees it */
+	destroy_workqueue(wq);
+	dma_fence_put(f);
+}
+
+/*
+ * A deadline on an armed job that is pushed only after its queue was
+ * destroyed (published in a dma_resv, the process exits before the push):
+ * recorded, never queued on the dead queue.  Before the fix: the dead
+ * queue's work item queued, a fence reference leaked, ODEBUG at the put.
+ */
+static void queue_deadline_unpushed_destroyed(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 4, MOCK_MANUAL, test_wq(test));
+	struct mock_job *mj = mock_job_new(ring, 1, 0);
+	struct fwsched_queue *q = ring->q;
+	struct dma_fence *f;
+
+	fwsched_job_arm(&mj->base);
+	f = dma_fence_get(fwsched_job_finished(&mj->base));
+	mock_ring_destroy(ring);	/* the job keeps the queue's memory */
+	dma_fence_set_deadline(f, ktime_add_ms(ktime_get(), 1));
+	KUNIT_EXPECT_FALSE_MSG(test, work_pending(&q->work),
+			       "a deadline queued a destroyed queue's work item");
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj->base), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(f), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->freed), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->deadlines), 0);
+	dma_fence_put(f);
+}
+
+/* A deadline set between arm and push is not lost: the push passes it on. */
+static void queue_deadline_before_push(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 1, MOCK_MANUAL, test_wq(test));
+	struct mock_job *a = mock_job_new(ring, 1, 0), *b = mock_job_new(ring, 1, 0);
+	ktime_t deadline = ktime_add_ms(ktime_get(), 3);
+	struct dma_fence *fa, *fb;
+
+	fa = push(test, a);
+	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
+	fwsched_job_arm(&b->base);
+	fb = dma_fence_get(fwsched_job_finished(&b->base));
+	dma_fence_set_deadline(fb, deadline);
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&b->base), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, wait_event_timeout(ring->wait, atomic_read(&ring->deadlines),
+						       msecs_to_jiffies(WAIT_MS)),
+			      "a deadline set before the push never reached the driver");
+	KUNIT_EXPECT_TRUE(test, ktime_compare(READ_ONCE(ring->last_deadline), deadline) == 0);
+	KUNIT_EXPECT_EQ(test, mock_ring_complete(ring, 2, 0), 2);
+	KUNIT_EXPECT_TRUE(test, mock_wait(fb, WAIT_MS));
+	mock_ring_destroy(ring);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
+/*
+ * credit_limit = U32_MAX: a job of U32_MAX - 1 credits and one of 2 never
+ * share the ring.  Before the fix q->credits + job->credits wrapped and
+ * both ran.
+ */
+static void queue_credit_limit_wrap(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, U32_MAX, MOCK_MANUAL, test_wq(test));
+	struct dma_fence *big, *small;
+
+	big = push(test, mock_job_new(ring, U32_MAX - 1, 0));
+	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
+	small = push(test, mock_job_new(ring, 2, 0));
+	flush_workqueue(test_wq(test));
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->ran), 1,
+			    "a 2-credit job ran beside a U32_MAX - 1 one (credits wrapped)");
+	KUNIT_EXPECT_EQ(test, mock_ring_complete(ring, 2, 0), 2);
+	KUNIT_EXPECT_TRUE(test, mock_wait(small, WAIT_MS));
+	mock_expect_clean(test, ring);
+	mock_ring_destroy(ring);
+	dma_fence_put(big);
+	dma_fence_put(small);
+}
+
+/*
+ * The contract for a push after destroy: the push fails with -ESHUTDOWN
+ * and, before it returns and in the pusher's context, calls cancel_job and
+ * free_job; the job's reference kept the queue's memory.  That is the only
+ * way a callback of a queue runs after fwsched_queue_destroy() returned:
+ * the driver causes it itself.
+ */
+static void queue_push_after_destroy(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 4, MOCK_NULL, test_wq(test));
+	struct mock_job *late = mock_job_new(ring, 1, 0);
+	struct dma_fence *f;
+
+	fwsched_job_arm(&late->base);
+	f = dma_fence_get(fwsched_job_finished(&late->base));
+	mock_ring_destroy(ring);	/* no reference held by the test */
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->freed), 0);
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&late->base), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->cancelled), 1,
+			    "push to a destroyed queue did not call cancel_job");
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->freed), 1,
+			    "push to a destroyed queue did not free the job before returning");
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ring->last_cancel_error), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, dma_fence_get_status(f), -ECANCELED);
+	dma_fence_put(f);
+}
+
+/*
+ * Destroy racing pushes from another thread, with deadlines set on the
+ * jobs as they go: every job the pusher initialised is either run or
+ * cancelled, freed exactly once, and its fence signalled; no push touches
+ * the queue after destroy freed it (KASAN).  The pusher holds a queue
+ * reference, as a driver's submit path does (the file that owns the queue):
+ * fwsched_job_init() needs the queue's memory, nothing more.
+ */
+struct push_race {
+	struct work_struct work;
+	struct mock_ring *ring;
+	struct dma_fence *f[64];
+	int pushed, refused, init_failed;
+};
+
+static void push_race_fn(struct work_struct *w)
+{
+	struct push_race *pr = container_of(w, struct push_race, work);
+	struct mock_ring *ring = pr->ring;
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(pr->f); i++) {
+		struct mock_job *mj = kzalloc_obj(*mj, GFP_KERNEL);
+
+		if (!mj)
+			break;
+		mj->ring = ring;
+		INIT_LIST_HEAD(&mj->link);
+		mj->hw = fwsched_fence_alloc(GFP_KERNEL);
+		if (!mj->hw || fwsched_job_init(&mj->base, ring->q, 1, 0)) {
+			fwsched_fence_free(mj->hw);
+			kfree(mj);
+			pr->init_failed++;
+			continue;
+		}
+		fwsched_job_arm(&mj->base);
+		pr->f[i] = dma_fence_get(fwsched_job_finished(&mj->base));
+		dma_fence_set_deadline(pr->f[i], ktime_add_us(ktime_get(), 100));
+		ret = fwsched_job_push(&mj->base);
+		if (ret == -ESHUTDOWN)
+			pr->refused++;
+		else if (!ret)
+			pr->pushed++;
+	}
+}
+
+static void queue_destroy_races_push(struct kunit *test)
+{
+	struct push_race *pr = kunit_kzalloc(test, sizeof(*pr), GFP_KERNEL);
+	unsigned int round, i, unsignalled = 0, bad = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, pr);
+	for (round = 0; round < 16; round++) {
+		bool direct = round & 1;
+		struct mock_ring *ring = direct ?
+			mock_ring_new_direct(test, 4, MOCK_SIGNALLED, NULL) :
+			mock_ring_new(test, 4, round & 2 ? MOCK_NULL : MOCK_TIMER, NULL);
+
+		memset(pr, 0, sizeof(*pr));
+		pr->ring = ring;
+		ring->cancel_in_flight = true;
+		INIT_WORK(&pr->work, push_race_fn);
+		fwsched_queue_get(ring->q);
+		queue_work(system_unbound_wq, &pr->work);
+		mock_ring_destroy(ring);
+		flush_work(&pr->work);
+		fwsched_queue_put(ring->q);
+		for (i = 0; i < ARRAY_SIZE(pr->f); i++) {
+			if (!pr->f[i])
+				continue;
+			if (!dma_fence_is_signaled(pr->f[i]))
+				unsignalled++;
+			dma_fence_put(pr->f[i]);
+		}
+		if (atomic_read(&ring->freed) != pr->pushed + pr->refused)
+			bad++;
+		kunit_kfree(test, ring);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, unsignalled, 0, "a finished fence was left unsignalled");
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "a job was lost or freed twice (freed != pushed)");
 }
 
 /* ---- stress on two CPUs ---------------------------------------------------- */
@@ -1130,6 +1451,13 @@ static struct kunit_case queue_test_cases[] = {
 	KUNIT_CASE(queue_stop_start),
 	KUNIT_CASE_SLOW(queue_teardown_repeat),
 	KUNIT_CASE(queue_destroy_async),
+	KUNIT_CASE(queue_deadline_during_destroy),
+	KUNIT_CASE(queue_start_after_destroy),
+	KUNIT_CASE(queue_deadline_unpushed_destroyed),
+	KUNIT_CASE(queue_deadline_before_push),
+	KUNIT_CASE(queue_credit_limit_wrap),
+	KUNIT_CASE(queue_push_after_destroy),
+	KUNIT_CASE(queue_destroy_races_push),
 	KUNIT_CASE_SLOW(queue_stress),
 	{}
 };
@@ -1137,7 +1465,6 @@ static struct kunit_case queue_test_cases[] = {
 static struct kunit_suite queue_test_suite = {
 	.name = "fwsched_queue",
 	.init = queue_test_init,
-	.exit = queue_test_exit,
 	.test_cases = queue_test_cases,
 };
 

@@ -90,6 +90,7 @@ static void slot_bind(struct fwsched_queue *q, unsigned int slot)
 	ctx->binds++;
 	slot_ctx_check(ctx);
 	spin_unlock_irqrestore(&ctx->lock, flags);
+	wake_up_all(&ring->wait);
 }
 
 /* The firmware let go of the ring's slot.  ctx->lock held. */
@@ -148,6 +149,26 @@ static const struct fwsched_slot_ops slot_ops = {
 	.preempt = slot_preempt,
 };
 
+/*
+ * The context's teardown, a KUnit action registered before any ring, so it
+ * runs after every ring's queue is destroyed, on every exit from a case (a
+ * failed assertion included): the pool (if the case did not destroy it),
+ * the preempt fence (signalled first if pending) and the workqueue.
+ */
+static void slot_ctx_release(void *data)
+{
+	struct slot_ctx *ctx = data;
+
+	if (ctx->pool)
+		KUNIT_EXPECT_EQ(ctx->test, fwsched_slot_pool_destroy(ctx->pool), 0);
+	if (ctx->preempt_fence && dma_fence_was_initialized(&ctx->preempt_fence->base) &&
+	    !dma_fence_is_signaled(&ctx->preempt_fence->base))
+		fwsched_fence_signal(ctx->preempt_fence, -ECANCELED);
+	fwsched_fence_free(ctx->preempt_fence);
+	fwsched_timeline_destroy(ctx->preempt_tl);
+	destroy_workqueue(ctx->wq);
+}
+
 static int slot_test_init(struct kunit *test)
 {
 	struct slot_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
@@ -165,16 +186,7 @@ static int slot_test_init(struct kunit *test)
 		return PTR_ERR(ctx->preempt_tl);
 	}
 	test->priv = ctx;
-	return 0;
-}
-
-static void slot_test_exit(struct kunit *test)
-{
-	struct slot_ctx *ctx = test->priv;
-
-	fwsched_fence_free(ctx->preempt_fence);
-	fwsched_timeline_destroy(ctx->preempt_tl);
-	destroy_workqueue(ctx->wq);
+	return kunit_add_action_or_reset(test, slot_ctx_release, ctx);
 }
 
 static struct slot_ctx *pool_new(struct kunit *test, u32 nr_slots,
@@ -259,6 +271,7 @@ static void pool_done(struct kunit *test, struct slot_ctx *ctx)
 	KUNIT_EXPECT_EQ_MSG(test, fwsched_slot_pool_held(ctx->pool, FWSCHED_PRIO_COUNT),
 			    0, "slots still held after every queue is gone");
 	KUNIT_EXPECT_EQ(test, fwsched_slot_pool_destroy(ctx->pool), 0);
+	ctx->pool = NULL;
 	KUNIT_EXPECT_EQ_MSG(test, ctx->violations, 0,
 			    "slot shared, over-committed or reservation broken");
 	KUNIT_EXPECT_EQ(test, ctx->binds, ctx->unbinds + ctx->preempts);
@@ -637,6 +650,106 @@ static void slot_preempt_busy(struct kunit *test)
 	pool_done(test, ctx);
 }
 
+/*
+ * Destroying a queue whose preemption is still in progress: its slot is
+ * free only once the preempt fence signals (the firmware is still saving
+ * the context).  Before the fix the slot went to the waiter at once: "bind
+ * high to slot 0 held by low", seen here as a violation.
+ */
+static void slot_preempt_pending_destroy(struct kunit *test)
+{
+	struct slot_ctx *ctx = pool_new(test, 1, FWSCHED_SLOT_RELEASE_IDLE, 0, true);
+	struct mock_ring *low = ring_new(ctx, 4, FWSCHED_PRIO_LOW);
+	struct mock_ring *high = ring_new(ctx, 4, FWSCHED_PRIO_HIGH);
+	unsigned long flags;
+
+	ctx->preempt_fence = fwsched_fence_alloc(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->preempt_fence);
+	low->cancel_in_flight = true;
+	push_n(test, low, 2);
+	settle(ctx);
+	push_n(test, high, 1);
+	settle(ctx);
+	KUNIT_ASSERT_EQ_MSG(test, ctx->preempts, 1, "busy low holder not preempted");
+
+	/* Destroy low while the firmware is still saving it. */
+	mock_ring_destroy_async(low);
+	KUNIT_EXPECT_TRUE_MSG(test, wait_event_timeout(low->wait, atomic_read(&low->freed) == 2,
+						       msecs_to_jiffies(WAIT_MS)),
+			      "destroy did not cancel the preempted queue's jobs");
+	settle(ctx);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&high->ran), 0,
+			    "slot handed over before the preemption completed");
+	KUNIT_EXPECT_EQ(test, ctx->violations, 0);
+
+	/* The firmware reports the context saved: now the slot is free. */
+	spin_lock_irqsave(&ctx->lock, flags);
+	slot_leave(ctx, ctx->preempted);
+	spin_unlock_irqrestore(&ctx->lock, flags);
+	fwsched_fence_signal(ctx->preempt_fence, 0);
+	fwsched_queue_destroy_flush();
+	settle(ctx);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&high->ran), 1,
+			    "waiter did not get the slot after the preemption");
+	KUNIT_EXPECT_TRUE(test, step(ctx, high));
+	mock_ring_destroy(low);
+	mock_ring_destroy(high);
+	pool_done(test, ctx);
+}
+
+/*
+ * Destroying a preempted queue whose driver has no cancel_in_flight: its
+ * jobs in flight can only finish on a slot, so the dying queue must still
+ * be bound when it is granted one.  Before the fix bind was never called
+ * and destroy waited for ever.
+ */
+static void slot_destroy_preempted_no_cancel(struct kunit *test)
+{
+	struct slot_ctx *ctx = pool_new(test, 1, FWSCHED_SLOT_RELEASE_IDLE, 0, true);
+	struct mock_ring *low = ring_new(ctx, 4, FWSCHED_PRIO_LOW);
+	struct mock_ring *high = ring_new(ctx, 4, FWSCHED_PRIO_HIGH);
+	unsigned long flags;
+	bool bound;
+
+	ctx->preempt_fence = fwsched_fence_alloc(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->preempt_fence);
+	push_n(test, low, 2);
+	settle(ctx);
+	push_n(test, high, 1);
+	settle(ctx);
+	KUNIT_ASSERT_EQ(test, ctx->preempts, 1);
+	spin_lock_irqsave(&ctx->lock, flags);
+	slot_leave(ctx, ctx->preempted);
+	spin_unlock_irqrestore(&ctx->lock, flags);
+	fwsched_fence_signal(ctx->preempt_fence, 0);
+	settle(ctx);
+	KUNIT_ASSERT_EQ(test, atomic_read(&high->ran), 1);
+
+	/*
+	 * low is preempted with 2 jobs in flight; destroy it, no
+	 * cancel_in_flight (the mock's does nothing here).  Wait until destroy
+	 * is past the point of no return (it calls cancel_in_flight right
+	 * before it waits for the jobs), then let high give the slot back.
+	 */
+	mock_ring_destroy_async(low);
+	KUNIT_ASSERT_TRUE_MSG(test, wait_event_timeout(low->wait, atomic_read(&low->cancel_calls),
+						       msecs_to_jiffies(WAIT_MS)),
+			      "destroy never reached its wait for the jobs in flight");
+	KUNIT_EXPECT_TRUE(test, step(ctx, high));	/* high idle: slot back */
+	bound = wait_event_timeout(low->wait, READ_ONCE(low->slot) >= 0,
+				   msecs_to_jiffies(WAIT_MS));
+	KUNIT_EXPECT_TRUE_MSG(test, bound,
+			      "dying queue with preempted jobs never bound again: destroy would hang");
+	/* The firmware finishes low's jobs (on its slot, once bound). */
+	KUNIT_EXPECT_EQ(test, mock_ring_advance(low, 2, 0), 2);
+	fwsched_queue_destroy_flush();
+	KUNIT_EXPECT_EQ(test, atomic_read(&low->freed), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&low->cancelled), 0);
+	mock_ring_destroy(low);
+	mock_ring_destroy(high);
+	pool_done(test, ctx);
+}
+
 /* A priority change while waiting moves the queue to its new FIFO. */
 static void slot_priority_change(struct kunit *test)
 {
@@ -724,6 +837,9 @@ static void slot_bad_input(struct kunit *test)
 	args.reserved[FWSCHED_PRIO_REALTIME] = 2;
 	KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(fwsched_slot_pool_create(&args)), -EINVAL,
 			    "reservations above the slot count accepted");
+	args.reserved[FWSCHED_PRIO_HIGH] = 2;
+	KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(fwsched_slot_pool_create(&args)), -EINVAL,
+			    "reservations leaving no slot to the lowest level accepted");
 	args.reserved[FWSCHED_PRIO_HIGH] = 0;
 	args.reserved[FWSCHED_PRIO_LOW] = 1;
 	KUNIT_EXPECT_EQ(test, PTR_ERR(fwsched_slot_pool_create(&args)), -EINVAL);
@@ -747,6 +863,8 @@ static struct kunit_case slot_cases[] = {
 	KUNIT_CASE(slot_on_demand),
 	KUNIT_CASE(slot_no_preempt),
 	KUNIT_CASE(slot_preempt_busy),
+	KUNIT_CASE(slot_preempt_pending_destroy),
+	KUNIT_CASE(slot_destroy_preempted_no_cancel),
 	KUNIT_CASE(slot_priority_change),
 	KUNIT_CASE(slot_teardown),
 	KUNIT_CASE(slot_bad_input),
@@ -756,7 +874,6 @@ static struct kunit_case slot_cases[] = {
 static struct kunit_suite slot_suite = {
 	.name = "fwsched_slot",
 	.init = slot_test_init,
-	.exit = slot_test_exit,
 	.test_cases = slot_cases,
 };
 

@@ -37,7 +37,8 @@
  *
  *   fwsched_job_init()            allocates everything the job will need
  *   fwsched_job_add_dependency()  any number of times, up to max_deps
- *   fwsched_job_arm()             optional: the finished fence gets its seqno
+ *   fwsched_job_arm()             the finished fence gets its seqno (the push
+ *                                 arms a job that is not armed yet)
  *   fwsched_job_push()            cannot fail for lack of memory
  *     ... dependencies signalled, credits free ...
  *   ops->run_job()                returns the hardware fence
@@ -45,9 +46,18 @@
  *   finished fence signalled      with the hardware fence's error
  *   ops->free_job()               on the queue's workqueue
  *
- * A job that will never run (its queue is destroyed, or one of its
- * dependencies failed) goes through &fwsched_queue_ops.cancel_job instead of
- * run_job; its finished fence carries the error.
+ * A job that will not run (again) goes through &fwsched_queue_ops.cancel_job:
+ * one that never ran because its queue was destroyed or banned or one of its
+ * dependencies failed, and the guilty job of a %FWSCHED_TIMEOUT_RESET (it
+ * ran once and the driver gave it an error).  Its finished fence carries
+ * the error.
+ *
+ * Arming and ordering.  Finished fences get their seqnos when armed, and
+ * jobs run in push order; the two orders must agree.  Every driver that
+ * publishes a finished fence before the push (a dma_resv, a syncobj, a
+ * sync_file) arms first, so it must arm and push under one lock of its own
+ * per queue, as with drm_sched.  A driver that takes the fence only after
+ * the push (fwsched_job_push() arms) needs no lock for that.
  *
  * Direct run: a queue created with &fwsched_queue_args.direct_run calls
  * run_job from fwsched_job_push() itself when the job has nothing ahead of
@@ -58,6 +68,22 @@
  * pusher holds no lock that run_job (or anything run_job waits for) takes,
  * and the push is inside dma_fence_begin_signalling() for that call, so the
  * pusher must not hold a lock that is held around GFP_KERNEL allocations.
+ *
+ * Dependencies.  A failed dependency cancels the job with its error.  A
+ * &dma_fence_array carries the error of a failed member, so the job is
+ * cancelled; a &dma_fence_chain does not carry the errors of its links (the
+ * dma-fence core's rule), so a job waiting for a chain runs even if an
+ * earlier link failed.  Unwrap chains (dma_fence_unwrap_for_each()) if that
+ * matters.
+ *
+ * Callbacks in fence context.  A finished fence is signalled from the
+ * hardware fence's callback: under the hardware fence's lock, possibly in
+ * hard interrupt context.  Callbacks that others install on a finished
+ * fence run there too.  A driver that signals a fence of its own from such
+ * a callback nests two fence locks: defer it to an irq_work or work item,
+ * as &dma_fence_array does.  On PREEMPT_RT a fence lock is a sleeping lock:
+ * "any context" then excludes hard interrupts, and drivers complete fences
+ * from threaded interrupts.
  *
  * Waiting: every wait of a queue is a wait on a dma_fence.  A job waits for
  * its dependencies through fence callbacks; a queue whose ring is full waits
@@ -79,8 +105,13 @@
  * object                      alive until
  * ==========================  ==============================================
  * &struct fwsched_queue       fwsched_queue_destroy() and the last
- *                             fwsched_queue_put().  Jobs hold no reference:
- *                             destroy drains them first.  Fences hold none.
+ *                             fwsched_queue_put().  Every initialised job
+ *                             holds a reference until it is freed, so a job
+ *                             may be pushed or cleaned up after destroy.
+ *                             Fences hold none.  Calling destroy (or
+ *                             destroy_async) twice is harmless only while
+ *                             the caller holds a reference of its own: the
+ *                             first call may free the queue.
  * &struct fwsched_job         &fwsched_queue_ops.free_job (the driver frees
  *                             its memory there), or fwsched_job_cleanup() for
  *                             a job never pushed.  Once pushed it may be
@@ -100,7 +131,11 @@
  *                             pool; after fwsched_queue_destroy() returns no
  *                             callback of that queue runs again
  *                             (fwsched_queue_destroy_async(): after
- *                             fwsched_queue_destroy_flush()).
+ *                             fwsched_queue_destroy_flush()), except those
+ *                             the driver causes itself: pushing a job it
+ *                             still had to the destroyed queue calls
+ *                             cancel_job and free_job in the pusher, before
+ *                             fwsched_job_push() returns -ESHUTDOWN.
  * ==========================  ==============================================
  */
 
@@ -113,12 +148,15 @@
  * 1. &fwsched_queue.lock - the queue's state, pending and in-flight lists,
  *    credits, run right, priority and timeout clock.  A plain spinlock:
  *    never taken in a fence callback or interrupt.
- * 2. the slot pool's lock - slots, FIFOs and every attached queue's
+ * 2. a fence's lock (dma-fence core) - irqsave.  The push takes a finished
+ *    fence's lock under the queue lock (a deadline set before the push).
+ *    The preempt-fence callback takes the pool lock under the preempt
+ *    fence's lock (the core calls callbacks with it held).
+ * 3. the slot pool's lock - slots, FIFOs and every attached queue's
  *    &struct fwsched_slot_ref.  irqsave (a preempt fence may signal from an
  *    interrupt).  fwsched calls no driver callback under it.
- * 3. a fence's lock (dma-fence core) and &fwsched_timeline.lock - irqsave;
- *    fwsched signals no fence while holding a timeline lock, so fence
- *    callbacks may re-enter fwsched.
+ * 4. &fwsched_timeline.lock - irqsave; innermost.  fwsched signals no fence
+ *    while holding it, so fence callbacks may re-enter fwsched.
  *
  * Fence callbacks fwsched installs (dependency signalled, hardware fence
  * signalled, preempt fence signalled) take no queue lock: they add to a
@@ -222,8 +260,10 @@ struct fwsched_queue;
  * struct fwsched_queue_ops - what a driver provides
  *
  * Every callback is called from process context, without any fwsched lock
- * held, on the queue's workqueue (or, for destroy, from the destroying
- * task).  run_job, free_job and cancel_job are on the fence-signalling path:
+ * held: on the queue's workqueue, or from the pusher (direct run; a push to
+ * a destroyed or banned queue), the destroying task, or fwsched's timeout
+ * workqueue (timed_out, reset, and what a ban or reset cancels).  Each
+ * callback says which.  run_job, free_job and cancel_job are on the fence-signalling path:
  * they must not allocate memory other than GFP_NOWAIT/GFP_ATOMIC, must not
  * take a lock that is held while allocating with GFP_KERNEL, and must not
  * wait for anything that reclaim may wait for.  fwsched calls them inside
@@ -247,10 +287,14 @@ struct fwsched_queue_ops {
 	void (*free_job)(struct fwsched_job *job);
 
 	/**
-	 * @cancel_job: @job will never run; @error (-ECANCELED when the
-	 * queue is destroyed, or the error of a failed dependency) is what
-	 * its finished fence will carry.  Undo what was prepared for the
-	 * firmware.  free_job follows.  Optional.
+	 * @cancel_job: @job will not be given to run_job (again); @error is
+	 * what its finished fence will carry: -ECANCELED when the queue is
+	 * destroyed or banned, the error of a failed dependency, or, for the
+	 * guilty job of a %FWSCHED_TIMEOUT_RESET (which did run once), the
+	 * error the driver gave it with fwsched_job_set_error().  Undo what
+	 * was prepared for the firmware.  free_job follows.  Called from the
+	 * work item, the destroying task, the timeout handler, or the pusher
+	 * (a push to a destroyed or banned queue).  Optional.
 	 */
 	void (*cancel_job)(struct fwsched_job *job, int error);
 
@@ -273,15 +317,27 @@ struct fwsched_queue_ops {
 	 * it; it must not call fwsched_queue_stop() or destroy the queue
 	 * (return BAN or RESET instead).  Called on fwsched's timeout
 	 * workqueue, inside dma_fence_begin_signalling().  Required if
-	 * &fwsched_queue_args.timeout_ms is set.
+	 * &fwsched_queue_args.timeout_ms is set or the driver calls
+	 * fwsched_queue_trigger_timeout().  EXTEND on a queue without a
+	 * timeout (timeout_ms 0, a triggered timeout) means "nothing to do":
+	 * no clock is started, only the next trigger calls it again.
 	 */
 	enum fwsched_timeout_action (*timed_out)(struct fwsched_job *job);
 
 	/**
 	 * @reset: %FWSCHED_TIMEOUT_RESET: fwsched has taken back the jobs in
-	 * flight (their hardware fences no longer concern it).  Reset the
-	 * ring so that the firmware no longer touches them; they are run
-	 * again after this returns.  Optional.
+	 * flight whose hardware fences had not signalled: it removed its
+	 * callbacks and dropped its references to those fences.  Reset the
+	 * ring so that the firmware no longer touches them, and signal those
+	 * stale hardware fences (e.g. with -ECANCELED): others may hold
+	 * them, and every fence must signal.  After this returns fwsched
+	 * calls run_job again for each of them, in order, and run_job must
+	 * return a new hardware fence: allocate two per job in the driver's
+	 * job init (as the mock firmware in tests/ does) or embed a fence
+	 * that can be re-initialised only once nobody else holds it, since
+	 * run_job may not allocate with GFP_KERNEL.  The guilty job, given an
+	 * error with fwsched_job_set_error() in timed_out, is not run again
+	 * (see @cancel_job).  Optional.
 	 */
 	void (*reset)(struct fwsched_queue *queue);
 
@@ -297,11 +353,12 @@ struct fwsched_queue_ops {
 /**
  * struct fwsched_queue_args - how to create a queue
  * @ops: the driver's callbacks; must outlive the queue
- * @name: timeline name of the finished fences; copied
- * @driver_name: driver name of the finished fences; copied
+ * @name: timeline name of the finished fences; copied; 1 to 63 bytes
+ * @driver_name: driver name of the finished fences; copied; 1 to 63 bytes
  * @wq: workqueue for the queue's work item, or NULL for fwsched's own.  A
  *	driver's workqueue must be WQ_MEM_RECLAIM and outlive the queue.
- * @credit_limit: ring size in credits; at least 1
+ * @credit_limit: ring size in credits; at least 1 (any u32: credit
+ *	arithmetic cannot wrap)
  * @priority: initial &enum fwsched_priority
  * @pool: the device's firmware slots, or NULL if the queue needs none; see
  *	&struct fwsched_slot_pool.  Must outlive the queue.
@@ -350,9 +407,9 @@ struct fwsched_queue_stats {
  * creator.  fwsched_queue_destroy() tears it down (every job is finished or
  * cancelled and freed, no callback runs afterwards) and drops that
  * reference; fwsched_queue_get()/fwsched_queue_put() let others keep the
- * memory (not the queue's function) alive.  Jobs do not hold references:
- * the queue outlives its jobs because destroy drains them.  Finished fences
- * hold references on @timeline only, never on the queue.
+ * memory (not the queue's function) alive.  Every initialised job holds a
+ * reference until it is freed.  Finished fences hold references on
+ * @timeline only, never on the queue.
  *
  * Locking: @lock protects @state, @pending, @in_flight, @credits, @running,
  * @priority and @priority_changed.  It is never taken from a fence callback, so it

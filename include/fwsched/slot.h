@@ -130,7 +130,10 @@ struct fwsched_slot_ops {
 	void (*bind)(struct fwsched_queue *queue, unsigned int slot);
 	/**
 	 * @unbind: @queue gives @slot back; it has no job in flight.  Unload
-	 * its context.  Optional.
+	 * its context.  Not called after a preemption: the completed
+	 * preemption (NULL from @preempt, or its fence signalled) is the
+	 * slot's release, and the queue is bound again (@bind) before its
+	 * jobs in flight can finish.  Optional.
 	 */
 	void (*unbind)(struct fwsched_queue *queue, unsigned int slot);
 	/**
@@ -141,7 +144,11 @@ struct fwsched_slot_ops {
 	 * left the slot (fwsched takes the reference).  The jobs stay in
 	 * flight: their hardware fences signal after the queue has been
 	 * bound again.  An ERR_PTR means "cannot preempt now": the queue
-	 * then drains its jobs in flight instead.
+	 * then drains its jobs in flight instead.  The slot counts as held
+	 * until the fence signals, also if the queue is destroyed meanwhile:
+	 * fwsched_queue_destroy() waits for the fence before the slot goes to
+	 * another queue (the firmware may still be saving the context).  The
+	 * fence must signal, as every fence must.
 	 */
 	struct dma_fence *(*preempt)(struct fwsched_queue *queue,
 				     unsigned int slot);
@@ -152,8 +159,9 @@ struct fwsched_slot_ops {
  * @ops: the driver's callbacks, or NULL; must outlive the pool
  * @nr_slots: number of firmware slots, 1 to 4096
  * @reserved: per &enum fwsched_priority level, slots only queues of that
- *	level or above may take; the sum must not exceed @nr_slots.
- *	@reserved[FWSCHED_PRIO_LOW] is meaningless and must be 0.
+ *	level or above may take; the sum must be below @nr_slots (the lowest
+ *	level needs one slot to run at all).  @reserved[FWSCHED_PRIO_LOW] is
+ *	meaningless and must be 0.
  * @release: &enum fwsched_slot_release
  * @quantum: jobs a holder may run before it yields to a waiter; 0 means 16
  * @preempt: the firmware can take a slot from a queue mid-job; needs
@@ -206,8 +214,11 @@ struct fwsched_slot_ref {
 	bool yield;
 	/** @idle: holding with no job in flight. */
 	bool idle;
-	/** @asked: a holder was asked to yield for this waiter. */
-	bool asked;
+	/**
+	 * @detaching: the queue is being destroyed: a preemption that
+	 * completes gives the slot back without joining a FIFO again.
+	 */
+	bool detaching;
 	/** @bound: &fwsched_slot_ops.bind was called for @slot. */
 	bool bound;
 	/** @passed: grants this head-of-FIFO waiter could have taken. */
