@@ -119,21 +119,67 @@ static int slurp(const char *path, char *buf, size_t len)
 	return total;
 }
 
+/* sw_sync (debugfs): a fence this program signals when it chooses. */
+struct sw_sync_create_fence_data {
+	__u32 value;
+	char name[32];
+	__s32 fence;
+};
+
+#define SW_SYNC_IOC_CREATE_FENCE _IOWR('W', 0, struct sw_sync_create_fence_data)
+#define SW_SYNC_IOC_INC _IOW('W', 1, __u32)
+
+static int sw_fence(int timeline, unsigned int value)
+{
+	struct sw_sync_create_fence_data d = { .value = value, .name = "e2e-gate" };
+
+	if (timeline < 0 || ioctl(timeline, SW_SYNC_IOC_CREATE_FENCE, &d))
+		return -1;
+	return d.fence;
+}
+
+/*
+ * a waits for a gate this program holds; b (on another queue) waits for a.
+ * Order, not time, decides: while the gate is closed neither may signal
+ * (nothing can run a), and at every poll afterwards b signalled implies a
+ * signalled.  A loaded machine only makes the polls see fewer states.
+ */
 static void test_deps(void)
 {
-	int q0 = create(1), q1 = create(2), a, b, st;
+	int q0 = create(1), q1 = create(2), a = -1, b = -1, st, i;
+	int tl = open("/sys/kernel/debug/sync/sw_sync", O_RDWR);
+	int gate = sw_fence(tl, 1), misordered = 0, b_done = 0;
 	char names[200] = "";
+	__u32 one = 1;
 
-	a = submit(q0, 20000, -1, -1);
+	result(tl >= 0 && gate >= 0, "sw_sync_gate", "no sw_sync timeline");
+	if (gate >= 0)
+		a = submit(q0, 20000, gate, -1);
 	b = a >= 0 ? submit(q1, 1000, a, -1) : -1;
 	result(q0 >= 0 && q1 >= 0 && a >= 0 && b >= 0, "submit_dependent_jobs", "submit failed");
-	result(b >= 0 && !wait_fd(b, 0), "dependent_waits", "signalled before its dependency");
-	result(b >= 0 && wait_fd(b, 5000), "poll_sync_file", "never signalled");
+	/* The gate is closed: the whole chain must wait, however long this takes. */
+	result(a >= 0 && b >= 0 && !wait_fd(a, 0) && !wait_fd(b, 0),
+	       "dependent_waits", "signalled before its dependency could run");
+	result(tl >= 0 && !ioctl(tl, SW_SYNC_IOC_INC, &one), "open_gate", "SW_SYNC_IOC_INC");
+	for (i = 0; b >= 0 && i < 30000 && !b_done; i++) {
+		b_done = wait_fd(b, 1);
+		/* Read b first: if b had signalled, a must have before. */
+		if (b_done && !wait_fd(a, 0))
+			misordered++;
+	}
+	result(b_done, "poll_sync_file", "never signalled");
+	result(!misordered, "dependent_after_dependency", "b signalled before a");
 	st = b >= 0 ? fence_info(b, names, sizeof(names)) : -1;
 	printf("    # %s\n", names);
 	result(st == 1 && wait_fd(a, 0), "finished_in_order", "bad status");
-	close(a);
-	close(b);
+	if (a >= 0)
+		close(a);
+	if (b >= 0)
+		close(b);
+	if (gate >= 0)
+		close(gate);
+	if (tl >= 0)
+		close(tl);
 	close(q0);
 	close(q1);
 }
@@ -165,7 +211,7 @@ static void test_kill(void)
 		int q = create(1);
 
 		for (i = 0; i < 4; i++)
-			submit(q, 500000, -1, -1);
+			submit(q, SAMPLE_HANG, -1, -1);	/* in flight when killed */
 		write(pipefd[1], "r", 1);
 		pause();
 		_exit(0);
@@ -190,7 +236,7 @@ static void test_outlive(int bufdev)
 	if (ioctl(bufdev, E2E_BUF_IOC_ALLOC, &buf))
 		buf = -1;
 	f1 = submit(q, 1000, -1, buf);
-	f2 = submit(q, 800000, -1, buf);	/* still running at destroy */
+	f2 = submit(q, SAMPLE_HANG, -1, buf);	/* on the hardware at destroy, whatever the load */
 	result(buf >= 0 && f1 >= 0 && f2 >= 0, "fences_on_dmabuf", "submit failed");
 	wait_fd(f1, 5000);
 	close(q);	/* the queue goes with its file */

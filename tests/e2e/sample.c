@@ -75,7 +75,7 @@ static enum hrtimer_restart sample_irq(struct hrtimer *t)
 	struct sample_ring *ring = container_of(t, struct sample_ring, timer);
 	struct sample_job *next = sample_complete(ring, 0);
 
-	if (!next)
+	if (!next || next->duration_us == SAMPLE_HANG)
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(t, us_to_ktime(next->duration_us));
 	return HRTIMER_RESTART;
@@ -98,7 +98,7 @@ static struct dma_fence *sample_run_job(struct fwsched_job *base)
 	start = list_empty(&ring->hw_jobs);
 	list_add_tail(&job->link, &ring->hw_jobs);
 	spin_unlock_irqrestore(&ring->lock, flags);
-	if (start)
+	if (start && job->duration_us != SAMPLE_HANG)
 		hrtimer_start(&ring->timer, us_to_ktime(job->duration_us),
 			      HRTIMER_MODE_REL_HARD);
 	return dma_fence_get(&job->hw->base);	/* fwsched drops it on signal */
@@ -146,7 +146,7 @@ static int sample_submit(struct sample_ring *ring, struct sample_submit __user *
 
 	if (copy_from_user(&s, uarg, sizeof(s)))
 		return -EFAULT;
-	if (s.duration_us > USEC_PER_SEC)
+	if (s.duration_us > USEC_PER_SEC && s.duration_us != SAMPLE_HANG)
 		return -EINVAL;
 	job = kzalloc_obj(*job, GFP_KERNEL);
 	if (!job)

@@ -19,8 +19,11 @@
  */
 
 /* Submit one job; its finished fence comes back as a sync_file. */
+/* A job the firmware never finishes by itself: it hangs until destroyed. */
+#define SAMPLE_HANG	0xffffffffu
+
 struct sample_submit {
-	__u32 duration_us;		/* firmware time, at most 1 s */
+	__u32 duration_us;		/* firmware time, at most 1 s, or SAMPLE_HANG */
 	__s32 in_fds[SAMPLE_MAX_DEPS];	/* sync_file fds to wait for, or -1 */
 	__s32 out_fd;			/* out: sync_file of the finished fence */
 };
