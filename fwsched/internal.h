@@ -24,24 +24,13 @@ void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *t
 			 bool finished);
 void fwsched_fence_lockdep_class(struct dma_fence *f, bool finished);
 
-/**
- * fwsched_fence_extra() - the bytes allocated after a fence
- * @f: a fence from fwsched_fence_alloc_extra()
- *
- * Return: the start of the extra bytes.
- */
-static inline void *fwsched_fence_extra(struct fwsched_fence *f)
-{
-	return f + 1;
-}
-
 /* queue.c: dma_fence_set_deadline() on a queue's finished fence. */
 void fwsched_finished_set_deadline(struct fwsched_fence *f, ktime_t deadline);
 
 /* queue.c: the job timeout stops counting while one of these holds. */
-#define FWSCHED_TDR_PAUSE_SLOT		BIT(0)	/* no firmware slot bound */
-#define FWSCHED_TDR_PAUSE_DRIVER	BIT(1)	/* fwsched_queue_suspend_timeout() */
-void fwsched_queue_tdr_pause(struct fwsched_queue *q, u8 reason, bool pause);
+#define FWSCHED_TIMEOUT_PAUSE_SLOT		BIT(0)	/* no firmware slot bound */
+#define FWSCHED_TIMEOUT_PAUSE_DRIVER	BIT(1)	/* fwsched_queue_suspend_timeout() */
+void fwsched_queue_timeout_pause(struct fwsched_queue *q, u8 reason, bool pause);
 
 /* main.c: the lockdep map of the signalling path, primed against reclaim. */
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
@@ -95,7 +84,7 @@ void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool
 			 enum fwsched_priority prio);
 void fwsched_slot_quiesce(struct fwsched_queue *q);
 void fwsched_slot_detach(struct fwsched_queue *q);
-bool fwsched_slot_ready(struct fwsched_queue *q);
+bool fwsched_slot_acquire(struct fwsched_queue *q);
 void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more);
 void fwsched_slot_set_prio(struct fwsched_queue *q, enum fwsched_priority prio);
 
@@ -108,6 +97,6 @@ void fwsched_debugfs_exit(void);
 /* main.c: fwsched's own workqueues. */
 extern struct workqueue_struct *fwsched_wq;
 extern struct workqueue_struct *fwsched_destroy_wq;
-extern struct workqueue_struct *fwsched_tdr_wq;
+extern struct workqueue_struct *fwsched_timeout_wq;
 
 #endif /* _FWSCHED_INTERNAL_H_ */

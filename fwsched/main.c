@@ -114,7 +114,7 @@ struct workqueue_struct *fwsched_destroy_wq;
  * its timeout), and apart from the queues' workqueues because the handler
  * disables and flushes a queue's work item.
  */
-struct workqueue_struct *fwsched_tdr_wq;
+struct workqueue_struct *fwsched_timeout_wq;
 
 static int __init fwsched_init(void)
 {
@@ -127,10 +127,10 @@ static int __init fwsched_init(void)
 	if (!fwsched_wq)
 		return -ENOMEM;
 	fwsched_destroy_wq = alloc_workqueue("fwsched_destroy", WQ_UNBOUND, 0);
-	fwsched_tdr_wq = alloc_workqueue("fwsched_tdr", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
-	if (!fwsched_destroy_wq || !fwsched_tdr_wq) {
-		if (fwsched_tdr_wq)
-			destroy_workqueue(fwsched_tdr_wq);
+	fwsched_timeout_wq = alloc_workqueue("fwsched_timeout", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	if (!fwsched_destroy_wq || !fwsched_timeout_wq) {
+		if (fwsched_timeout_wq)
+			destroy_workqueue(fwsched_timeout_wq);
 		if (fwsched_destroy_wq)
 			destroy_workqueue(fwsched_destroy_wq);
 		destroy_workqueue(fwsched_wq);
@@ -150,7 +150,7 @@ static void __exit fwsched_exit(void)
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	debugfs_remove_recursive(fwsched_fail_dir);
 #endif
-	destroy_workqueue(fwsched_tdr_wq);
+	destroy_workqueue(fwsched_timeout_wq);
 	destroy_workqueue(fwsched_destroy_wq);
 	destroy_workqueue(fwsched_wq);
 	/*

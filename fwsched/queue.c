@@ -61,8 +61,8 @@ static struct fwsched_finished *to_finished(struct fwsched_fence *f)
 
 static void fwsched_queue_work(struct work_struct *work);
 static void fwsched_queue_destroy_work(struct work_struct *work);
-static void fwsched_queue_tdr_work(struct work_struct *work);
-static void fwsched_queue_tdr_update(struct fwsched_queue *q, bool new_head);
+static void fwsched_queue_timeout_work(struct work_struct *work);
+static void fwsched_queue_timeout_update(struct fwsched_queue *q, bool new_head);
 static void fwsched_job_run(struct fwsched_job *job);
 static void fwsched_job_publish(struct fwsched_job *job);
 
@@ -123,11 +123,11 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	q->direct = args->direct_run;
 	q->priority = args->priority;
 	q->timeout = (u64)args->timeout_ms * NSEC_PER_MSEC;
-	INIT_DELAYED_WORK(&q->tdr, fwsched_queue_tdr_work);
+	INIT_DELAYED_WORK(&q->timeout_work, fwsched_queue_timeout_work);
 	init_llist_head(&q->deadlines);
 	if (args->pool) {
 		fwsched_slot_attach(q, args->pool, args->priority);
-		q->tdr_pause = FWSCHED_TDR_PAUSE_SLOT;
+		q->timeout_pause = FWSCHED_TIMEOUT_PAUSE_SLOT;
 	}
 	q->stats_on = args->stats;
 	init_llist_head(&q->done);
@@ -302,12 +302,26 @@ static void fwsched_job_forget(struct fwsched_job *job)
 	dma_fence_unlock_irqrestore(&fin->fence.base, flags);
 }
 
+static void fwsched_job_note_error(struct fwsched_job *job, int error);
+
+/*
+ * Drop dependency @next_dep, the first one not yet dropped.  @signalled: it
+ * has signalled, and a failure it carries becomes the job's error.
+ */
+static void fwsched_job_drop_dep(struct fwsched_job *job, bool signalled)
+{
+	struct dma_fence *f = job->deps[job->next_dep];
+
+	if (signalled)
+		fwsched_job_note_error(job, f->error);
+	dma_fence_put(f);
+	job->deps[job->next_dep++] = NULL;
+}
+
 static void fwsched_job_put_deps(struct fwsched_job *job)
 {
-	while (job->next_dep < job->num_deps) {
-		dma_fence_put(job->deps[job->next_dep]);
-		job->deps[job->next_dep++] = NULL;
-	}
+	while (job->next_dep < job->num_deps)
+		fwsched_job_drop_dep(job, false);
 }
 
 /**
@@ -552,21 +566,43 @@ static bool fwsched_queue_owned(struct fwsched_queue *q)
 
 /*
  * Give the right back; called with @lock held, returns with it dropped.
- * The work item is queued under the lock: once the right is given back, a
+ * @kick: queue the work item if jobs are pending (the work item itself
+ * passes false: it leaves them pending for a reason, and a hardware-fence
+ * or dependency callback queues it again).  The work item is queued under
+ * the lock: once the right is given back, a
  * destroy on another thread may take it and free the queue.  wake_up_var()
  * only hashes the address.  Its waiters test their condition under @lock,
  * which orders that test against our store: no wake-up can be lost.
  */
-static void fwsched_queue_disown(struct fwsched_queue *q)
+static void fwsched_queue_disown(struct fwsched_queue *q, bool kick)
 	__releases(&q->lock)
 {
 	lockdep_assert_held(&q->lock);
 	/* The work item left deadlines for whoever held the right. */
-	if (!list_empty(&q->pending) || !llist_empty(&q->deadlines))
+	if (kick && (!list_empty(&q->pending) || !llist_empty(&q->deadlines)))
 		queue_work(q->wq, &q->work);
 	q->running = false;
 	spin_unlock(&q->lock);
 	wake_up_var(&q->running);
+}
+
+/*
+ * @job leaves the ring: off @in_flight, its credits back, the busy period
+ * closed when the ring empties.  @completed: it finished (counted for
+ * fdinfo), rather than being taken back by a reset.  The caller updates
+ * the timeout clock once for all the jobs it takes off.  @lock held.
+ */
+static void fwsched_job_leave_ring(struct fwsched_job *job, bool completed)
+{
+	struct fwsched_queue *q = job->queue;
+
+	lockdep_assert_held(&q->lock);
+	list_del_init(&job->link);
+	q->credits -= job->credits;
+	if (completed)
+		q->jobs_completed++;
+	if (q->stats_on && list_empty(&q->in_flight))
+		q->busy_ns += ktime_to_ns(ktime_sub(ktime_get(), q->busy_since));
 }
 
 /* A job on its way to run_job: in flight, credits taken.  @lock held. */
@@ -579,25 +615,25 @@ static void fwsched_job_take_in_flight(struct fwsched_job *job)
 	list_move_tail(&job->link, &q->in_flight);
 	if (first && q->stats_on)
 		q->busy_since = ktime_get();
-	if (q->timeout && first)
-		fwsched_queue_tdr_update(q, true);
+	if (first)
+		fwsched_queue_timeout_update(q, true);
 	q->credits += job->credits;
 	job->state = FWSCHED_JOB_INFLIGHT;
 }
 
-/* Have all dependencies of a job not yet pushed signalled?  Drops them. */
-static bool fwsched_job_deps_done(struct fwsched_job *job)
+/*
+ * Have all dependencies of a job not yet pushed signalled?  Drops them if
+ * so.  Installs no callback (the job is still the pusher's).
+ */
+static bool fwsched_job_deps_all_signalled(struct fwsched_job *job)
 {
 	unsigned int i;
 
 	for (i = job->next_dep; i < job->num_deps; i++)
 		if (!dma_fence_is_signaled(job->deps[i]))
 			return false;
-	while (job->next_dep < job->num_deps) {
-		fwsched_job_note_error(job, job->deps[job->next_dep]->error);
-		dma_fence_put(job->deps[job->next_dep]);
-		job->deps[job->next_dep++] = NULL;
-	}
+	while (job->next_dep < job->num_deps)
+		fwsched_job_drop_dep(job, true);
 	return true;
 }
 
@@ -626,7 +662,8 @@ int fwsched_job_push(struct fwsched_job *job)
 		return -EINVAL;
 
 	/* The job is still the caller's: look at its dependencies unlocked. */
-	direct = q->direct && fwsched_job_deps_done(job) && !READ_ONCE(job->error);
+	direct = q->direct && fwsched_job_deps_all_signalled(job) &&
+		 !READ_ONCE(job->error);
 
 	spin_lock(&q->lock);
 	if (job->state == FWSCHED_JOB_INIT)
@@ -660,7 +697,7 @@ int fwsched_job_push(struct fwsched_job *job)
 		fwsched_signalling_end(cookie);
 
 		spin_lock(&q->lock);
-		fwsched_queue_disown(q);
+		fwsched_queue_disown(q, true);
 		return 0;
 	}
 	job->state = FWSCHED_JOB_PENDING;
@@ -683,7 +720,7 @@ EXPORT_SYMBOL_GPL(fwsched_job_push);
  * the (new) head a full timeout.  The clock runs only while a job is in
  * flight, the queue holds its slot and the driver has not suspended it.
  */
-static void fwsched_queue_tdr_update(struct fwsched_queue *q, bool new_head)
+static void fwsched_queue_timeout_update(struct fwsched_queue *q, bool new_head)
 {
 	ktime_t now;
 	bool count;
@@ -692,30 +729,30 @@ static void fwsched_queue_tdr_update(struct fwsched_queue *q, bool new_head)
 	if (!q->timeout)
 		return;
 	now = ktime_get();
-	if (q->tdr_counting)
-		q->tdr_left -= ktime_to_ns(ktime_sub(now, q->tdr_since));
+	if (q->timeout_counting)
+		q->timeout_left -= ktime_to_ns(ktime_sub(now, q->timeout_since));
 	if (new_head)
-		q->tdr_left = q->timeout;
-	count = !list_empty(&q->in_flight) && !q->tdr_pause &&
+		q->timeout_left = q->timeout;
+	count = !list_empty(&q->in_flight) && !q->timeout_pause &&
 		q->state < FWSCHED_QUEUE_BANNED;
-	q->tdr_counting = count;
-	q->tdr_since = now;
+	q->timeout_counting = count;
+	q->timeout_since = now;
 	if (count)
-		mod_delayed_work(fwsched_tdr_wq, &q->tdr,
-				 nsecs_to_jiffies(max_t(s64, q->tdr_left, 0)) + 1);
-	else if (!atomic_read(&q->tdr_now))
-		cancel_delayed_work(&q->tdr);
+		mod_delayed_work(fwsched_timeout_wq, &q->timeout_work,
+				 nsecs_to_jiffies(max_t(s64, q->timeout_left, 0)) + 1);
+	else if (!atomic_read(&q->timeout_now))
+		cancel_delayed_work(&q->timeout_work);
 }
 
 /* slot.c and the driver: stop or restart the job timeout's clock. */
-void fwsched_queue_tdr_pause(struct fwsched_queue *q, u8 reason, bool pause)
+void fwsched_queue_timeout_pause(struct fwsched_queue *q, u8 reason, bool pause)
 {
 	spin_lock(&q->lock);
 	if (pause)
-		q->tdr_pause |= reason;
+		q->timeout_pause |= reason;
 	else
-		q->tdr_pause &= ~reason;
-	fwsched_queue_tdr_update(q, false);
+		q->timeout_pause &= ~reason;
+	fwsched_queue_timeout_update(q, false);
 	spin_unlock(&q->lock);
 }
 
@@ -730,7 +767,7 @@ void fwsched_queue_tdr_pause(struct fwsched_queue *q, u8 reason, bool pause)
  */
 void fwsched_queue_suspend_timeout(struct fwsched_queue *queue)
 {
-	fwsched_queue_tdr_pause(queue, FWSCHED_TDR_PAUSE_DRIVER, true);
+	fwsched_queue_timeout_pause(queue, FWSCHED_TIMEOUT_PAUSE_DRIVER, true);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_suspend_timeout);
 
@@ -742,7 +779,7 @@ EXPORT_SYMBOL_GPL(fwsched_queue_suspend_timeout);
  */
 void fwsched_queue_resume_timeout(struct fwsched_queue *queue)
 {
-	fwsched_queue_tdr_pause(queue, FWSCHED_TDR_PAUSE_DRIVER, false);
+	fwsched_queue_timeout_pause(queue, FWSCHED_TIMEOUT_PAUSE_DRIVER, false);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_resume_timeout);
 
@@ -760,8 +797,8 @@ void fwsched_queue_trigger_timeout(struct fwsched_queue *queue)
 {
 	if (WARN_ON(!queue->ops->timed_out))
 		return;
-	atomic_set(&queue->tdr_now, 1);
-	mod_delayed_work(fwsched_tdr_wq, &queue->tdr, 0);
+	atomic_set(&queue->timeout_now, 1);
+	mod_delayed_work(fwsched_timeout_wq, &queue->timeout_work, 0);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_trigger_timeout);
 
@@ -900,10 +937,10 @@ static void fwsched_job_dep_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 
 /*
  * Are all dependencies of @job signalled?  If not, a callback is installed
- * on the first one that is not, and false is returned.  Only the work item
- * (or destroy, once the work item is cancelled) calls this.
+ * on the first one that is not, and false is returned.  Only the holder of
+ * the run right calls this.
  */
-static bool fwsched_job_deps_signalled(struct fwsched_job *job)
+static bool fwsched_job_deps_wait(struct fwsched_job *job)
 {
 	while (job->next_dep < job->num_deps) {
 		struct dma_fence *f = job->deps[job->next_dep];
@@ -918,10 +955,8 @@ static bool fwsched_job_deps_signalled(struct fwsched_job *job)
 			job->dep_armed = true;
 			return false;
 		}
-		fwsched_job_note_error(job, f->error);
 		trace_fwsched_job_dep_resolved(job, f);
-		dma_fence_put(f);
-		job->deps[job->next_dep++] = NULL;
+		fwsched_job_drop_dep(job, true);
 	}
 	return true;
 }
@@ -958,17 +993,11 @@ static void fwsched_queue_reap(struct fwsched_queue *q)
 
 	spin_lock(&q->lock);
 	head = list_first_entry_or_null(&q->in_flight, struct fwsched_job, link);
-	llist_for_each_entry(job, list, done_node) {
-		list_del_init(&job->link);
-		q->credits -= job->credits;
-		q->jobs_completed++;
-	}
-	if (q->stats_on && list_empty(&q->in_flight))
-		q->busy_ns += ktime_to_ns(ktime_sub(ktime_get(), q->busy_since));
-	if (q->timeout)
-		fwsched_queue_tdr_update(q, head != list_first_entry_or_null(&q->in_flight,
-									     struct fwsched_job,
-									     link));
+	llist_for_each_entry(job, list, done_node)
+		fwsched_job_leave_ring(job, true);
+	fwsched_queue_timeout_update(q, head != list_first_entry_or_null(&q->in_flight,
+									 struct fwsched_job,
+									 link));
 	spin_unlock(&q->lock);
 
 	llist_for_each_entry_safe(job, next, list, done_node)
@@ -996,13 +1025,8 @@ static void fwsched_job_run(struct fwsched_job *job)
 
 	/* Completed already: no callback will come. */
 	spin_lock(&q->lock);
-	list_del_init(&job->link);
-	q->credits -= job->credits;
-	q->jobs_completed++;
-	if (q->stats_on && list_empty(&q->in_flight))
-		q->busy_ns += ktime_to_ns(ktime_sub(ktime_get(), q->busy_since));
-	if (q->timeout)
-		fwsched_queue_tdr_update(q, true);
+	fwsched_job_leave_ring(job, true);
+	fwsched_queue_timeout_update(q, true);
 	spin_unlock(&q->lock);
 	trace_fwsched_job_done(job, job->error);
 	fwsched_fence_signal(job->finished, job->error);
@@ -1026,13 +1050,11 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 					       link))) {
 		/* The head is ours while the queue is not dead. */
 		spin_unlock(&q->lock);
-		if (!fwsched_job_deps_signalled(job) ||
+		if (!fwsched_job_deps_wait(job) ||
 		    /* With a slot pool a queue runs only while it holds a slot. */
-		    (q->slot.pool && !job->error && !fwsched_slot_ready(q))) {
+		    (q->slot.pool && !job->error && !fwsched_slot_acquire(q))) {
 			spin_lock(&q->lock);
-			q->running = false;
-			spin_unlock(&q->lock);
-			wake_up_var(&q->running);
+			fwsched_queue_disown(q, false);
 			return;
 		}
 		spin_lock(&q->lock);
@@ -1058,9 +1080,7 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 
 		spin_lock(&q->lock);
 	}
-	q->running = false;
-	spin_unlock(&q->lock);
-	wake_up_var(&q->running);
+	fwsched_queue_disown(q, false);
 }
 
 /* A priority change takes effect here, between two jobs. */
@@ -1111,9 +1131,7 @@ static void fwsched_queue_work(struct work_struct *work)
 	if (!llist_empty(&q->deadlines) && fwsched_queue_own(q)) {
 		fwsched_queue_deadlines(q);
 		spin_lock(&q->lock);
-		q->running = false;
-		spin_unlock(&q->lock);
-		wake_up_var(&q->running);
+		fwsched_queue_disown(q, false);
 	}
 	fwsched_queue_reap(q);
 	if (q->slot.pool)
@@ -1159,13 +1177,11 @@ static void fwsched_queue_reset(struct fwsched_queue *q)
 		if (!dma_fence_remove_callback(job->hw_fence, &job->cb))
 			continue;
 		atomic_dec(&q->callbacks);
-		q->credits -= job->credits;
+		fwsched_job_leave_ring(job, false);
 		job->state = FWSCHED_JOB_PENDING;
-		list_move(&job->link, &again);
+		list_add(&job->link, &again);
 	}
-	if (q->stats_on && list_empty(&q->in_flight))
-		q->busy_ns += ktime_to_ns(ktime_sub(ktime_get(), q->busy_since));
-	fwsched_queue_tdr_update(q, true);
+	fwsched_queue_timeout_update(q, true);
 	spin_unlock(&q->lock);
 
 	list_for_each_entry(job, &again, link) {
@@ -1198,7 +1214,7 @@ static void fwsched_queue_ban(struct fwsched_queue *q, struct fwsched_job *guilt
 	list_for_each_entry(job, &q->in_flight, link)
 		fwsched_job_note_error(job, -ECANCELED);
 	in_flight = !list_empty(&q->in_flight);
-	fwsched_queue_tdr_update(q, false);
+	fwsched_queue_timeout_update(q, false);
 	spin_unlock(&q->lock);
 
 	fwsched_queue_cancel_list(&never_ran, -ECANCELED);
@@ -1207,30 +1223,30 @@ static void fwsched_queue_ban(struct fwsched_queue *q, struct fwsched_job *guilt
 }
 
 /*
- * The job timeout.  Runs on fwsched_tdr_wq.  While the driver decides, the
+ * The job timeout.  Runs on fwsched_timeout_wq.  While the driver decides, the
  * queue's work item is disabled: no job of the queue is run or freed, so
  * the job handed to timed_out stays valid, and nothing is lost: events that
  * try to queue the work item meanwhile are caught up by the queue_work()
  * at the end.
  */
-static void fwsched_queue_tdr_work(struct work_struct *work)
+static void fwsched_queue_timeout_work(struct work_struct *work)
 {
 	struct fwsched_queue *q = container_of(to_delayed_work(work),
-					       struct fwsched_queue, tdr);
+					       struct fwsched_queue, timeout_work);
 	enum fwsched_timeout_action action;
 	struct fwsched_job *job;
 	bool cookie;
 	s64 left;
 
 	spin_lock(&q->lock);
-	if (!atomic_xchg(&q->tdr_now, 0)) {
-		if (!q->tdr_counting) {
+	if (!atomic_xchg(&q->timeout_now, 0)) {
+		if (!q->timeout_counting) {
 			spin_unlock(&q->lock);
 			return;
 		}
-		left = q->tdr_left - ktime_to_ns(ktime_sub(ktime_get(), q->tdr_since));
+		left = q->timeout_left - ktime_to_ns(ktime_sub(ktime_get(), q->timeout_since));
 		if (left > 0) {
-			mod_delayed_work(fwsched_tdr_wq, &q->tdr,
+			mod_delayed_work(fwsched_timeout_wq, &q->timeout_work,
 					 nsecs_to_jiffies(left) + 1);
 			spin_unlock(&q->lock);
 			return;
@@ -1260,16 +1276,14 @@ static void fwsched_queue_tdr_work(struct work_struct *work)
 			break;
 		default:
 			spin_lock(&q->lock);
-			fwsched_queue_tdr_update(q, true);
+			fwsched_queue_timeout_update(q, true);
 			spin_unlock(&q->lock);
 			break;
 		}
 		fwsched_signalling_end(cookie);
 	}
 	spin_lock(&q->lock);
-	q->running = false;
-	spin_unlock(&q->lock);
-	wake_up_var(&q->running);
+	fwsched_queue_disown(q, false);
 	enable_work(&q->work);
 	queue_work(q->wq, &q->work);
 }
@@ -1362,7 +1376,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	might_sleep();
 
 	/* No timeout handling from here on; wait for one in progress. */
-	disable_delayed_work_sync(&queue->tdr);
+	disable_delayed_work_sync(&queue->timeout_work);
 	spin_lock(&queue->lock);
 	if (queue->state == FWSCHED_QUEUE_DEAD) {
 		spin_unlock(&queue->lock);
@@ -1422,9 +1436,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 
 	/* For a fwsched_queue_stop() that raced with us: nothing runs now. */
 	spin_lock(&queue->lock);
-	queue->running = false;
-	spin_unlock(&queue->lock);
-	wake_up_var(&queue->running);
+	fwsched_queue_disown(queue, false);
 	fwsched_queue_put(queue);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_destroy);

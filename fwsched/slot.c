@@ -425,11 +425,25 @@ void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
+/* Load @q's context into @slot; its timeout clock may run from here on. */
+static void fwsched_slot_bind(struct fwsched_queue *q, unsigned int slot)
+{
+	const struct fwsched_slot_ops *ops = q->slot.pool->ops;
+
+	trace_fwsched_slot_acquire(q, slot);
+	if (ops && ops->bind)
+		ops->bind(q, slot);
+	fwsched_queue_timeout_pause(q, FWSCHED_TIMEOUT_PAUSE_SLOT, false);
+}
+
 /*
  * The queue's work item, before it runs a job: may it?  Joins the FIFO if
- * the queue holds no slot, and binds a slot it was just given.
+ * the queue holds no slot, binds a slot it was just given, and says
+ * whether the queue may run a job now (it holds a bound slot and is not
+ * asked to yield).  The answer is not a promise to poll: if false, a grant
+ * queues the work item.
  */
-bool fwsched_slot_ready(struct fwsched_queue *q)
+bool fwsched_slot_acquire(struct fwsched_queue *q)
 {
 	struct fwsched_slot_ref *ref = &q->slot;
 	struct fwsched_slot_pool *pool = ref->pool;
@@ -458,12 +472,8 @@ bool fwsched_slot_ready(struct fwsched_queue *q)
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 
-	if (bind >= 0) {
-		trace_fwsched_slot_acquire(q, bind);
-		if (pool->ops && pool->ops->bind)
-			pool->ops->bind(q, bind);
-		fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, false);
-	}
+	if (bind >= 0)
+		fwsched_slot_bind(q, bind);
 	return ok;
 }
 
@@ -510,7 +520,7 @@ static void fwsched_slot_preempt(struct fwsched_queue *q, unsigned int slot)
 		/* Cannot preempt now: drain instead (yield stays set). */
 		ref->state = FWSCHED_SLOT_HELD;
 		spin_unlock_irqrestore(&pool->lock, flags);
-		fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, false);
+		fwsched_queue_timeout_pause(q, FWSCHED_TIMEOUT_PAUSE_SLOT, false);
 		return;
 	} else if (!f) {
 		fwsched_slot_preempted(pool, ref, true);
@@ -552,17 +562,14 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 			ref->bound = true;
 			ref->runs = 0;
 			spin_unlock_irqrestore(&pool->lock, flags);
-			trace_fwsched_slot_acquire(q, slot);
-			if (ops && ops->bind)
-				ops->bind(q, slot);
-			fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, false);
+			fwsched_slot_bind(q, slot);
 			return;
 		}
 		if (ref->yield && pool->preempt) {
 			ref->state = FWSCHED_SLOT_PREEMPTING;
 			spin_unlock_irqrestore(&pool->lock, flags);
 			/* Time off the hardware does not count. */
-			fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, true);
+			fwsched_queue_timeout_pause(q, FWSCHED_TIMEOUT_PAUSE_SLOT, true);
 			fwsched_slot_preempt(q, slot);
 			return;
 		}
@@ -581,7 +588,7 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 	/* Nobody else changes a holder's slot: unbind outside the lock. */
 	if (ref->bound) {
 		spin_unlock_irqrestore(&pool->lock, flags);
-		fwsched_queue_tdr_pause(q, FWSCHED_TDR_PAUSE_SLOT, true);
+		fwsched_queue_timeout_pause(q, FWSCHED_TIMEOUT_PAUSE_SLOT, true);
 		if (ops && ops->unbind)
 			ops->unbind(q, slot);
 		spin_lock_irqsave(&pool->lock, flags);

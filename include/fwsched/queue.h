@@ -416,9 +416,11 @@ struct fwsched_queue_stats {
  * needs no irqsave.  @slot is its pool's lock's (see &struct
  * fwsched_slot_ref); the pool lock nests inside @lock.  @done is a
  * lock-free list filled by hardware-fence callbacks (any context) and
- * emptied by the work item.  Only the work item calls run_job, so the head
- * of @pending is the work item's to examine without @lock while @state is
- * not DEAD.
+ * emptied by the work item (and destroy, once the work item is disabled).
+ * Only the holder of the run right (@running: the work item, a direct
+ * push, the timeout handler, destroy) calls run_job, looks at a job for a
+ * deadline, or frees a pushed job that never completed; so the head of
+ * @pending is the holder's to examine without @lock.
  *
  * All fields are private to fwsched; use the accessors.
  */
@@ -466,18 +468,18 @@ struct fwsched_queue {
 
 	/** @timeout: the timeout in ns, 0 for none; constant. */
 	u64 timeout;
-	/** @tdr: fires when the oldest job in flight ran out of time. */
-	struct delayed_work tdr;
-	/** @tdr_left: hardware time the oldest job in flight has left; @lock. */
-	s64 tdr_left;
-	/** @tdr_since: when @tdr_left last started to run down; @lock. */
-	ktime_t tdr_since;
-	/** @tdr_pause: FWSCHED_TDR_PAUSE_* reasons not to count; @lock. */
-	u8 tdr_pause;
-	/** @tdr_counting: @tdr_left is running down; @lock. */
-	bool tdr_counting;
-	/** @tdr_now: fwsched_queue_trigger_timeout() was called; atomic. */
-	atomic_t tdr_now;
+	/** @timeout_work: fires when the oldest job in flight ran out of time. */
+	struct delayed_work timeout_work;
+	/** @timeout_left: hardware time the oldest job in flight has left; @lock. */
+	s64 timeout_left;
+	/** @timeout_since: when @timeout_left last started to run down; @lock. */
+	ktime_t timeout_since;
+	/** @timeout_pause: FWSCHED_TIMEOUT_PAUSE_* reasons not to count; @lock. */
+	u8 timeout_pause;
+	/** @timeout_counting: @timeout_left is running down; @lock. */
+	bool timeout_counting;
+	/** @timeout_now: fwsched_queue_trigger_timeout() was called; atomic. */
+	atomic_t timeout_now;
 	/** @deadlines: finished fences with a new deadline; lock-free. */
 	struct llist_head deadlines;
 
@@ -506,38 +508,48 @@ struct fwsched_queue {
  * struct fwsched_job - a unit of work for one queue
  *
  * Embed it in the driver's job.  Lifetime: from fwsched_job_init() until
- * &fwsched_queue_ops.free_job (or fwsched_job_cleanup() if never pushed).
- * Fields are private to fwsched: the queue's work item owns them once the
- * job is pushed, except @link, which is the queue's @lock's.
+ * &fwsched_queue_ops.free_job (or fwsched_job_cleanup() if never pushed);
+ * it holds a reference on @queue all that time.  Fields are private to
+ * fwsched.  Each says who may touch it:
+ *
+ * - [D] the driver, until fwsched_job_push();
+ * - [R] the holder of the queue's run right (the work item, a direct push,
+ *   the timeout handler or destroy: see fwsched_queue_own());
+ * - [L] the queue's @lock;
+ * - [C] constant after fwsched_job_init();
+ * - [A] atomic, any context.
  */
 struct fwsched_job {
-	/** @queue: constant. */
+	/** @queue: [C] */
 	struct fwsched_queue *queue;
-	/** @finished: the job's fence; the job holds one reference. */
+	/** @finished: [C] the job's fence; the job holds one reference. */
 	struct fwsched_fence *finished;
-	/** @deps: room for @max_deps fences, in @finished's allocation. */
+	/** @deps: [C] room for @max_deps fences, in @finished's allocation. */
 	struct dma_fence **deps;
-	/** @link: in &fwsched_queue.pending or .in_flight; queue lock. */
+	/** @link: [L] in &fwsched_queue.pending or .in_flight. */
 	struct list_head link;
-	/** @done_node: in &fwsched_queue.done. */
+	/** @done_node: [A] in &fwsched_queue.done (llist). */
 	struct llist_node done_node;
-	/** @cb: waits for a dependency, then for the hardware fence. */
+	/** @cb: [R] waits for a dependency, then for the hardware fence. */
 	struct dma_fence_cb cb;
-	/** @hw_fence: what run_job returned, until it signals. */
+	/** @hw_fence: [R] what run_job returned, until the job is freed. */
 	struct dma_fence *hw_fence;
-	/** @credits: constant. */
+	/** @credits: [C] */
 	u32 credits;
-	/** @max_deps: constant. */
+	/** @max_deps: [C] */
 	u16 max_deps;
-	/** @num_deps: dependencies added. */
+	/** @num_deps: [D] dependencies added. */
 	u16 num_deps;
-	/** @next_dep: first dependency not yet known to be signalled. */
+	/** @next_dep: [D], then [R]: first dependency not yet dropped. */
 	u16 next_dep;
-	/** @dep_armed: @cb is installed on deps[@next_dep]. */
+	/** @dep_armed: [R] @cb is installed on deps[@next_dep]. */
 	bool dep_armed;
-	/** @state: FWSCHED_JOB_*, private. */
+	/** @state: [D] until armed, then [L]: FWSCHED_JOB_*, private. */
 	u8 state;
-	/** @error: first error seen: a failed dependency or the hardware. */
+	/**
+	 * @error: [A] first error seen (a failed dependency, the hardware,
+	 * fwsched_job_set_error()); set once with cmpxchg.
+	 */
 	int error;
 };
 
