@@ -190,8 +190,9 @@ static void fwsched_timeline_put_many(struct fwsched_timeline *tl, unsigned int 
  * Every fence of @tl that is still unsignalled is completed with -ECANCELED
  * and signalled in seqno order before this returns (unless another caller is
  * signalling fences of @tl at the same moment, in which case that caller
- * signals them).  Fences armed on @tl afterwards are signalled at once with
- * -ECANCELED.  The memory goes when the last fence has signalled.
+ * signals them).  The memory goes when the last fence has signalled, which
+ * may be at once: arming a fence on @tl afterwards is a bug (a use of freed
+ * memory, and a warning if the memory happens to be still there).
  *
  * Context: any context; does not sleep or allocate.
  */
@@ -290,6 +291,7 @@ void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *t
 		return;
 
 	spin_lock_irqsave(&tl->lock, flags);
+	/* Armed after fwsched_timeline_destroy(): the caller's bug. */
 	WARN_ON(tl->dead);
 	dma_fence_init(&fence->base, &fwsched_fence_ops, NULL, tl->context,
 		       tl->next_seqno++);
