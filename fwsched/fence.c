@@ -184,6 +184,19 @@ static void fwsched_timeline_put_many(struct fwsched_timeline *tl, unsigned int 
 }
 
 /**
+ * fwsched_timeline_context() - the dma_fence context of a timeline
+ * @tl: the timeline
+ *
+ * Context: any context.
+ * Return: the context every fence of @tl carries.
+ */
+u64 fwsched_timeline_context(const struct fwsched_timeline *tl)
+{
+	return tl->context;
+}
+EXPORT_SYMBOL_GPL(fwsched_timeline_context);
+
+/**
  * fwsched_timeline_destroy() - give up the creator's reference to a timeline
  * @tl: the timeline, or NULL
  *

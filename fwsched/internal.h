@@ -9,12 +9,208 @@
 
 #include <linux/dma-fence.h>
 #include <linux/fault-inject.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/lockdep.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
 #include <fwsched/fence.h>
+#include <fwsched/queue.h>
 #include <fwsched/slot.h>
+
+/*
+ * The objects behind the public handles.  Drivers see only pointers to
+ * them and use the accessors; the compiler enforces it.  Tests that must
+ * look inside include this file.
+ */
+
+/**
+ * struct fwsched_timeline - owner of a stream of fwsched fences
+ *
+ * Lifetime: created by fwsched_timeline_create() with one reference that
+ * belongs to the creator and is given up by fwsched_timeline_destroy().
+ * Every armed, unsignalled fence holds one more.  Freed after an RCU grace
+ * period (call_rcu()) when the last reference goes.  All fields are private to fwsched.
+ */
+struct fwsched_timeline {
+	/** @ref: creator's reference plus one per unsignalled fence. */
+	struct kref ref;
+	/**
+	 * @lock: protects @pending, @next_seqno, @signalling, @dead and
+	 * the state of every fence on @pending.  Taken irqsave: fences may
+	 * be signalled from hard interrupts.  Never held across
+	 * dma_fence_signal(), so fence callbacks may re-enter fwsched.
+	 */
+	spinlock_t lock;
+	/** @pending: armed, unsignalled fences in seqno order; @lock. */
+	struct list_head pending;
+	/** @context: dma_fence context; constant. */
+	u64 context;
+	/** @next_seqno: seqno of the next fence armed; @lock. */
+	u64 next_seqno;
+	/** @signalling: a caller is draining @pending; @lock. */
+	bool signalling;
+	/** @dead: fwsched_timeline_destroy() was called; @lock. */
+	bool dead;
+	/** @rcu: frees the timeline after readers of its names are gone. */
+	struct rcu_head rcu;
+	/** @driver_name: points into @names; constant. */
+	const char *driver_name;
+	/** @names: the timeline name, NUL, the driver name, NUL. */
+	char names[];
+};
+
+/**
+ * struct fwsched_slot_ref - a queue's slot state
+ *
+ * Embedded in &struct fwsched_queue, so that waiting for and holding a slot
+ * allocate nothing.  Fields are protected by the pool lock, except @pool
+ * (constant) and @runs (the queue's work item's).
+ */
+struct fwsched_slot_ref {
+	/** @pool: constant; NULL if the queue has no slot pool. */
+	struct fwsched_slot_pool *pool;
+	/** @link: in the pool's FIFO of @prio while waiting, else holders. */
+	struct list_head link;
+	/** @state: FWSCHED_SLOT_* (slot.c). */
+	u8 state;
+	/** @prio: the level the pool counts the queue at. */
+	u8 prio;
+	/** @next_prio: the queue's level; becomes @prio at the next release. */
+	u8 next_prio;
+	/** @yield: asked to give the slot back. */
+	bool yield;
+	/** @idle: holding with no job in flight. */
+	bool idle;
+	/**
+	 * @detaching: the queue is being destroyed: a preemption that
+	 * completes gives the slot back without joining a FIFO again.
+	 */
+	bool detaching;
+	/** @bound: &fwsched_slot_ops.bind was called for @slot. */
+	bool bound;
+	/** @passed: grants this head-of-FIFO waiter could have taken. */
+	u16 passed;
+	/** @slot: the slot held, or -1. */
+	int slot;
+	/** @runs: jobs run since @slot was bound; work item. */
+	u32 runs;
+	/** @wait_grants: pool grant count when the wait began. */
+	u64 wait_grants;
+	/** @preempt_fence: from &fwsched_slot_ops.preempt, until it signals. */
+	struct dma_fence *preempt_fence;
+	/** @preempt_cb: on @preempt_fence. */
+	struct dma_fence_cb preempt_cb;
+	/** @stats: counters; pool lock. */
+	struct fwsched_slot_stats stats;
+};
+
+/**
+ * struct fwsched_queue - one firmware ring
+ *
+ * Lifetime: created by fwsched_queue_create() with one reference for the
+ * creator.  fwsched_queue_destroy() tears it down (every job is finished or
+ * cancelled and freed, no callback runs afterwards) and drops that
+ * reference; fwsched_queue_get()/fwsched_queue_put() let others keep the
+ * memory (not the queue's function) alive.  Every initialised job holds a
+ * reference until it is freed.  Finished fences hold references on
+ * @timeline only, never on the queue.
+ *
+ * Locking: @lock protects @state, @pending, @in_flight, @credits, @running,
+ * @priority and @priority_changed.  It is never taken from a fence callback, so it
+ * needs no irqsave.  @slot is its pool's lock's (see &struct
+ * fwsched_slot_ref); the pool lock nests inside @lock.  @done is a
+ * lock-free list filled by hardware-fence callbacks (any context) and
+ * emptied by the work item (and destroy, once the work item is disabled).
+ * Only the holder of the run right (@running: the work item, a direct
+ * push, the timeout handler, destroy) calls run_job, looks at a job for a
+ * deadline, or frees a pushed job that never completed; so the head of
+ * @pending is the holder's to examine without @lock.
+ *
+ */
+struct fwsched_queue {
+	/** @ref: see Lifetime. */
+	struct kref ref;
+	/** @ops: constant. */
+	const struct fwsched_queue_ops *ops;
+	/** @timeline: issues the finished fences; constant. */
+	struct fwsched_timeline *timeline;
+	/** @wq: constant. */
+	struct workqueue_struct *wq;
+	/** @work: runs ready jobs and frees finished ones. */
+	struct work_struct work;
+	/** @destroy_work: fwsched_queue_destroy_async(). */
+	struct work_struct destroy_work;
+	/** @priv: constant. */
+	void *priv;
+
+	/** @lock: see Locking. */
+	spinlock_t lock;
+	/** @state: &enum fwsched_queue_state; @lock. */
+	enum fwsched_queue_state state;
+	/** @pending: pushed jobs not yet run, in seqno order; @lock. */
+	struct list_head pending;
+	/** @in_flight: jobs given to run_job, in order; @lock. */
+	struct list_head in_flight;
+	/** @credit_limit: constant. */
+	u32 credit_limit;
+	/** @direct: &fwsched_queue_args.direct_run; constant. */
+	bool direct;
+	/**
+	 * @running: someone owns the right to call run_job: the work item
+	 * running jobs, a direct push, or the timeout handler; @lock.
+	 */
+	bool running;
+	/** @credits: credits of the jobs in @in_flight; @lock. */
+	u32 credits;
+	/** @priority: &enum fwsched_priority; @lock. */
+	enum fwsched_priority priority;
+	/** @priority_changed: the work item has to apply @priority; @lock. */
+	bool priority_changed;
+	/** @slot: the queue's slot state, if it has a slot pool. */
+	struct fwsched_slot_ref slot;
+
+	/** @timeout: the timeout in ns, 0 for none; constant. */
+	u64 timeout;
+	/** @timeout_work: fires when the oldest job in flight ran out of time. */
+	struct delayed_work timeout_work;
+	/** @timeout_left: hardware time the oldest job in flight has left; @lock. */
+	s64 timeout_left;
+	/** @timeout_since: when @timeout_left last started to run down; @lock. */
+	ktime_t timeout_since;
+	/** @timeout_pause: FWSCHED_TIMEOUT_PAUSE_* reasons not to count; @lock. */
+	u8 timeout_pause;
+	/** @timeout_counting: @timeout_left is running down; @lock. */
+	bool timeout_counting;
+	/** @timeout_now: fwsched_queue_trigger_timeout() was called; atomic. */
+	atomic_t timeout_now;
+	/** @deadlines: finished fences with a new deadline; lock-free. */
+	struct llist_head deadlines;
+
+	/** @stats_on: &fwsched_queue_args.stats; constant. */
+	bool stats_on;
+	/** @jobs_completed: see &struct fwsched_queue_stats; @lock. */
+	u64 jobs_completed;
+	/** @busy_ns: closed busy periods; @lock. */
+	u64 busy_ns;
+	/** @busy_since: start of the open busy period; @lock. */
+	ktime_t busy_since;
+	/** @debug_link: in fwsched's list of queues; its mutex. */
+	struct list_head debug_link;
+
+	/** @done: jobs whose hardware fence signalled; lock-free. */
+	struct llist_head done;
+	/**
+	 * @callbacks: hardware-fence callbacks installed and not yet
+	 * finished.  Destroy waits for zero, so that no callback still
+	 * touches the queue when it is gone.
+	 */
+	atomic_t callbacks;
+};
 
 #define FWSCHED_VERSION "0.1"
 

@@ -178,6 +178,32 @@ void fwsched_queue_put(struct fwsched_queue *queue)
 EXPORT_SYMBOL_GPL(fwsched_queue_put);
 
 /**
+ * fwsched_queue_priv() - the driver data given at creation
+ * @queue: the queue
+ *
+ * Context: any context.
+ * Return: &fwsched_queue_args.priv.
+ */
+void *fwsched_queue_priv(const struct fwsched_queue *queue)
+{
+	return queue->priv;
+}
+EXPORT_SYMBOL_GPL(fwsched_queue_priv);
+
+/**
+ * fwsched_queue_context() - the dma_fence context of a queue's finished fences
+ * @queue: the queue
+ *
+ * Context: any context.
+ * Return: the context; a fence with it is a finished fence of @queue.
+ */
+u64 fwsched_queue_context(const struct fwsched_queue *queue)
+{
+	return queue->timeline->context;
+}
+EXPORT_SYMBOL_GPL(fwsched_queue_context);
+
+/**
  * fwsched_queue_set_priority() - change a queue's priority
  * @queue: the queue
  * @priority: the new &enum fwsched_priority

@@ -11,6 +11,8 @@
 
 #include <fwsched/queue.h>
 
+#include "internal.h"
+
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM fwsched
 #define TRACE_INCLUDE_PATH .

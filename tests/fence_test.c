@@ -14,6 +14,9 @@
 
 #include <fwsched/fence.h>
 
+/* Test-only: the owner-reused case sizes its junk like a timeline. */
+#include "../fwsched/internal.h"
+
 #define WAIT_MS 5000
 
 static struct fwsched_timeline *tl_create(struct kunit *test, const char *name)

@@ -312,6 +312,7 @@ static struct mock_ring *__mock_ring_new(struct kunit *test, u32 credit_limit,
 	ring->slot = -1;
 	ring->mode = mode;
 	ring->credit_limit = credit_limit;
+	ring->timeout_ms = timeout_ms;
 	spin_lock_init(&ring->lock);
 	INIT_LIST_HEAD(&ring->submitted);
 	init_waitqueue_head(&ring->wait);
@@ -393,7 +394,7 @@ struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
 	INIT_LIST_HEAD(&mj->link);
 	mj->hw = fwsched_fence_alloc(GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, mj->hw);
-	if (ring->q->timeout) {
+	if (ring->timeout_ms) {
 		mj->hw_spare = fwsched_fence_alloc(GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, mj->hw_spare);
 	}

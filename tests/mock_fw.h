@@ -40,6 +40,7 @@ struct mock_ring {
 	struct list_head submitted;	/* running on the "hardware" */
 	u32 credits_used;
 	u32 credit_limit;
+	unsigned int timeout_ms;	/* the queue's; jobs get a spare hw fence */
 	u64 last_seqno;			/* finished seqno of the last run */
 	struct hrtimer timer;
 

@@ -20,6 +20,8 @@
 #include <linux/slab.h>
 
 #include "mock_fw.h"
+/* Test-only: a few cases look inside the queue (its work item). */
+#include "../fwsched/internal.h"
 #include "../fwsched/trace.h"
 
 #define WAIT_MS 10000

@@ -324,17 +324,20 @@ static void priority_while_running(struct kunit *test)
 {
 	struct fwsched_slot_pool_args args = { .nr_slots = 2 };
 	struct fwsched_slot_pool *pool = fwsched_slot_pool_create(&args);
+	struct workqueue_struct *wq = alloc_workqueue("fwsched-prio", WQ_MEM_RECLAIM, 0);
 	struct mock_ring *ring;
 	struct dma_fence *f;
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
-	ring = timed_ring(test, 1, 0, pool);
+	KUNIT_ASSERT_NOT_NULL(test, wq);
+	ring = mock_ring_new_pool(test, 1, MOCK_MANUAL, wq, pool, FWSCHED_PRIO_NORMAL, 0);
 	f = push(test, mock_job_new(ring, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	KUNIT_EXPECT_EQ(test, fwsched_slot_pool_held(pool, FWSCHED_PRIO_NORMAL), 1);
 	KUNIT_EXPECT_EQ(test, fwsched_queue_set_priority(ring->q, FWSCHED_PRIO_REALTIME), 0);
 	KUNIT_EXPECT_EQ(test, fwsched_queue_priority(ring->q), FWSCHED_PRIO_REALTIME);
-	flush_workqueue(ring->q->wq);
+	/* The priority change is applied by the queue's work item. */
+	flush_workqueue(wq);
 	KUNIT_EXPECT_EQ_MSG(test, fwsched_slot_pool_held(pool, FWSCHED_PRIO_REALTIME), 1,
 			    "raised priority not reflected in the slot pool");
 	KUNIT_EXPECT_EQ(test, mock_ring_advance(ring, 1, 0), 1);
@@ -345,6 +348,7 @@ static void priority_while_running(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fwsched_queue_set_priority(ring->q, FWSCHED_PRIO_LOW),
 			-ESHUTDOWN);
 	fwsched_queue_put(ring->q);
+	destroy_workqueue(wq);
 	KUNIT_EXPECT_EQ(test, fwsched_slot_pool_destroy(pool), 0);
 	dma_fence_put(f);
 }

@@ -55,42 +55,6 @@
  */
 
 /**
- * struct fwsched_timeline - owner of a stream of fwsched fences
- *
- * Lifetime: created by fwsched_timeline_create() with one reference that
- * belongs to the creator and is given up by fwsched_timeline_destroy().
- * Every armed, unsignalled fence holds one more.  Freed after an RCU grace
- * period (call_rcu()) when the last reference goes.  All fields are private to fwsched.
- */
-struct fwsched_timeline {
-	/** @ref: creator's reference plus one per unsignalled fence. */
-	struct kref ref;
-	/**
-	 * @lock: protects @pending, @next_seqno, @signalling, @dead and
-	 * the state of every fence on @pending.  Taken irqsave: fences may
-	 * be signalled from hard interrupts.  Never held across
-	 * dma_fence_signal(), so fence callbacks may re-enter fwsched.
-	 */
-	spinlock_t lock;
-	/** @pending: armed, unsignalled fences in seqno order; @lock. */
-	struct list_head pending;
-	/** @context: dma_fence context; constant. */
-	u64 context;
-	/** @next_seqno: seqno of the next fence armed; @lock. */
-	u64 next_seqno;
-	/** @signalling: a caller is draining @pending; @lock. */
-	bool signalling;
-	/** @dead: fwsched_timeline_destroy() was called; @lock. */
-	bool dead;
-	/** @rcu: frees the timeline after readers of its names are gone. */
-	struct rcu_head rcu;
-	/** @driver_name: points into @names; constant. */
-	const char *driver_name;
-	/** @names: the timeline name, NUL, the driver name, NUL. */
-	char names[];
-};
-
-/**
  * struct fwsched_fence - a dma_fence issued on a &struct fwsched_timeline
  *
  * Lifetime: allocated by fwsched_fence_alloc(); before arming it is freed
@@ -120,16 +84,7 @@ struct fwsched_timeline *fwsched_timeline_create(const char *driver_name,
 						 const char *name);
 void fwsched_timeline_destroy(struct fwsched_timeline *tl);
 
-/**
- * fwsched_timeline_context() - the dma_fence context of a timeline
- * @tl: the timeline
- *
- * Return: the context every fence of @tl carries.
- */
-static inline u64 fwsched_timeline_context(const struct fwsched_timeline *tl)
-{
-	return tl->context;
-}
+u64 fwsched_timeline_context(const struct fwsched_timeline *tl);
 
 struct fwsched_fence *fwsched_fence_alloc(gfp_t gfp);
 void fwsched_fence_free(struct fwsched_fence *fence);

@@ -401,110 +401,6 @@ struct fwsched_queue_stats {
 };
 
 /**
- * struct fwsched_queue - one firmware ring
- *
- * Lifetime: created by fwsched_queue_create() with one reference for the
- * creator.  fwsched_queue_destroy() tears it down (every job is finished or
- * cancelled and freed, no callback runs afterwards) and drops that
- * reference; fwsched_queue_get()/fwsched_queue_put() let others keep the
- * memory (not the queue's function) alive.  Every initialised job holds a
- * reference until it is freed.  Finished fences hold references on
- * @timeline only, never on the queue.
- *
- * Locking: @lock protects @state, @pending, @in_flight, @credits, @running,
- * @priority and @priority_changed.  It is never taken from a fence callback, so it
- * needs no irqsave.  @slot is its pool's lock's (see &struct
- * fwsched_slot_ref); the pool lock nests inside @lock.  @done is a
- * lock-free list filled by hardware-fence callbacks (any context) and
- * emptied by the work item (and destroy, once the work item is disabled).
- * Only the holder of the run right (@running: the work item, a direct
- * push, the timeout handler, destroy) calls run_job, looks at a job for a
- * deadline, or frees a pushed job that never completed; so the head of
- * @pending is the holder's to examine without @lock.
- *
- * All fields are private to fwsched; use the accessors.
- */
-struct fwsched_queue {
-	/** @ref: see Lifetime. */
-	struct kref ref;
-	/** @ops: constant. */
-	const struct fwsched_queue_ops *ops;
-	/** @timeline: issues the finished fences; constant. */
-	struct fwsched_timeline *timeline;
-	/** @wq: constant. */
-	struct workqueue_struct *wq;
-	/** @work: runs ready jobs and frees finished ones. */
-	struct work_struct work;
-	/** @destroy_work: fwsched_queue_destroy_async(). */
-	struct work_struct destroy_work;
-	/** @priv: constant. */
-	void *priv;
-
-	/** @lock: see Locking. */
-	spinlock_t lock;
-	/** @state: &enum fwsched_queue_state; @lock. */
-	enum fwsched_queue_state state;
-	/** @pending: pushed jobs not yet run, in seqno order; @lock. */
-	struct list_head pending;
-	/** @in_flight: jobs given to run_job, in order; @lock. */
-	struct list_head in_flight;
-	/** @credit_limit: constant. */
-	u32 credit_limit;
-	/** @direct: &fwsched_queue_args.direct_run; constant. */
-	bool direct;
-	/**
-	 * @running: someone owns the right to call run_job: the work item
-	 * running jobs, a direct push, or the timeout handler; @lock.
-	 */
-	bool running;
-	/** @credits: credits of the jobs in @in_flight; @lock. */
-	u32 credits;
-	/** @priority: &enum fwsched_priority; @lock. */
-	enum fwsched_priority priority;
-	/** @priority_changed: the work item has to apply @priority; @lock. */
-	bool priority_changed;
-	/** @slot: the queue's slot state, if it has a slot pool. */
-	struct fwsched_slot_ref slot;
-
-	/** @timeout: the timeout in ns, 0 for none; constant. */
-	u64 timeout;
-	/** @timeout_work: fires when the oldest job in flight ran out of time. */
-	struct delayed_work timeout_work;
-	/** @timeout_left: hardware time the oldest job in flight has left; @lock. */
-	s64 timeout_left;
-	/** @timeout_since: when @timeout_left last started to run down; @lock. */
-	ktime_t timeout_since;
-	/** @timeout_pause: FWSCHED_TIMEOUT_PAUSE_* reasons not to count; @lock. */
-	u8 timeout_pause;
-	/** @timeout_counting: @timeout_left is running down; @lock. */
-	bool timeout_counting;
-	/** @timeout_now: fwsched_queue_trigger_timeout() was called; atomic. */
-	atomic_t timeout_now;
-	/** @deadlines: finished fences with a new deadline; lock-free. */
-	struct llist_head deadlines;
-
-	/** @stats_on: &fwsched_queue_args.stats; constant. */
-	bool stats_on;
-	/** @jobs_completed: see &struct fwsched_queue_stats; @lock. */
-	u64 jobs_completed;
-	/** @busy_ns: closed busy periods; @lock. */
-	u64 busy_ns;
-	/** @busy_since: start of the open busy period; @lock. */
-	ktime_t busy_since;
-	/** @debug_link: in fwsched's list of queues; its mutex. */
-	struct list_head debug_link;
-
-	/** @done: jobs whose hardware fence signalled; lock-free. */
-	struct llist_head done;
-	/**
-	 * @callbacks: hardware-fence callbacks installed and not yet
-	 * finished.  Destroy waits for zero, so that no callback still
-	 * touches the queue when it is gone.
-	 */
-	atomic_t callbacks;
-};
-
-/**
  * struct fwsched_job - a unit of work for one queue
  *
  * Embed it in the driver's job.  Lifetime: from fwsched_job_init() until
@@ -572,27 +468,8 @@ void fwsched_queue_trigger_timeout(struct fwsched_queue *queue);
 void fwsched_queue_suspend_timeout(struct fwsched_queue *queue);
 void fwsched_queue_resume_timeout(struct fwsched_queue *queue);
 
-/**
- * fwsched_queue_priv() - the driver data given at creation
- * @queue: the queue
- *
- * Return: &fwsched_queue_args.priv.
- */
-static inline void *fwsched_queue_priv(const struct fwsched_queue *queue)
-{
-	return queue->priv;
-}
-
-/**
- * fwsched_queue_context() - the dma_fence context of a queue's finished fences
- * @queue: the queue
- *
- * Return: the context; a fence with it is a finished fence of @queue.
- */
-static inline u64 fwsched_queue_context(const struct fwsched_queue *queue)
-{
-	return fwsched_timeline_context(queue->timeline);
-}
+void *fwsched_queue_priv(const struct fwsched_queue *queue);
+u64 fwsched_queue_context(const struct fwsched_queue *queue);
 
 int fwsched_job_init(struct fwsched_job *job, struct fwsched_queue *queue,
 		     u32 credits, unsigned int max_deps);

@@ -192,51 +192,6 @@ struct fwsched_slot_stats {
 	u64 max_passed;
 };
 
-/**
- * struct fwsched_slot_ref - a queue's slot state; private to fwsched
- *
- * Embedded in &struct fwsched_queue, so that waiting for and holding a slot
- * allocate nothing.  Fields are protected by the pool lock, except @pool
- * (constant) and @runs (the queue's work item's).
- */
-struct fwsched_slot_ref {
-	/** @pool: constant; NULL if the queue has no slot pool. */
-	struct fwsched_slot_pool *pool;
-	/** @link: in the pool's FIFO of @prio while waiting, else holders. */
-	struct list_head link;
-	/** @state: FWSCHED_SLOT_* (slot.c). */
-	u8 state;
-	/** @prio: the level the pool counts the queue at. */
-	u8 prio;
-	/** @next_prio: the queue's level; becomes @prio at the next release. */
-	u8 next_prio;
-	/** @yield: asked to give the slot back. */
-	bool yield;
-	/** @idle: holding with no job in flight. */
-	bool idle;
-	/**
-	 * @detaching: the queue is being destroyed: a preemption that
-	 * completes gives the slot back without joining a FIFO again.
-	 */
-	bool detaching;
-	/** @bound: &fwsched_slot_ops.bind was called for @slot. */
-	bool bound;
-	/** @passed: grants this head-of-FIFO waiter could have taken. */
-	u16 passed;
-	/** @slot: the slot held, or -1. */
-	int slot;
-	/** @runs: jobs run since @slot was bound; work item. */
-	u32 runs;
-	/** @wait_grants: pool grant count when the wait began. */
-	u64 wait_grants;
-	/** @preempt_fence: from &fwsched_slot_ops.preempt, until it signals. */
-	struct dma_fence *preempt_fence;
-	/** @preempt_cb: on @preempt_fence. */
-	struct dma_fence_cb preempt_cb;
-	/** @stats: counters; pool lock. */
-	struct fwsched_slot_stats stats;
-};
-
 struct fwsched_slot_pool *
 fwsched_slot_pool_create(const struct fwsched_slot_pool_args *args);
 int fwsched_slot_pool_destroy(struct fwsched_slot_pool *pool);
