@@ -5,6 +5,7 @@
  * Copyright (C) 2026 The fwsched authors
  */
 
+#include <linux/kmemleak.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -23,40 +24,88 @@ enum {
 
 #define FWSCHED_NAME_MAX 64
 
-static const char *fwsched_fence_get_driver_name(struct dma_fence *f)
+/*
+ * The name ops of every fwsched fence, also a queue's finished fences
+ * (queue.c's ops table).  Called only while @f is unsignalled or under
+ * rcu_read_lock().
+ */
+const char *fwsched_fence_get_driver_name(struct dma_fence *f)
 {
-	/* Called only while @f is unsignalled or under rcu_read_lock(). */
 	return to_fwsched_fence(f)->tl->driver_name;
 }
 
-static const char *fwsched_fence_get_timeline_name(struct dma_fence *f)
+const char *fwsched_fence_get_timeline_name(struct dma_fence *f)
 {
 	return to_fwsched_fence(f)->tl->names;
 }
 
 /*
- * Called by the core only while @f is unsignalled (our ops are gone once it
- * signals), under rcu_read_lock().  A queue's finished fence passes the
- * deadline to its job; other fwsched fences ignore it.
- */
-static void fwsched_fence_set_deadline(struct dma_fence *f, ktime_t deadline)
-{
-	struct fwsched_fence *ff = to_fwsched_fence(f);
-
-	if (ff->finished)
-		fwsched_finished_set_deadline(ff, deadline);
-}
-
-/*
  * No .release and no .wait: the core detaches the fence when it signals and
  * frees it with dma_fence_free(), which is why the dma_fence is at offset 0.
- * .set_deadline does not prevent that.
+ * A queue's finished fences have their own table (with .set_deadline).
  */
 static const struct dma_fence_ops fwsched_fence_ops = {
 	.get_driver_name = fwsched_fence_get_driver_name,
 	.get_timeline_name = fwsched_fence_get_timeline_name,
-	.set_deadline = fwsched_fence_set_deadline,
 };
+
+/*
+ * All inline fence locks share one lockdep class by default, so signalling
+ * a queue's finished fence inside the callback of the hardware fence (the
+ * fast path) would look like recursive locking.  fwsched fences get classes
+ * of their own: one for fences drivers issue themselves (they may be the
+ * hardware fences) and one for queues' finished fences.
+ *
+ * A signalled fence outlives fwsched.ko and its lock may still be taken
+ * (dma_fence_get_status(), dma_fence_add_callback()), so the keys and names
+ * of these classes must not live in the module: lockdep forgets classes
+ * whose key or name is in a module's memory when the module goes.  They
+ * live in one small allocation that is registered once and never freed.
+ */
+#ifdef CONFIG_LOCKDEP
+struct fwsched_lockdep_classes {
+	struct lock_class_key fence, finished;
+	char fence_name[24], finished_name[24];
+};
+
+static struct fwsched_lockdep_classes *fwsched_classes;
+
+/* fwsched_init(): the lockdep classes of fwsched fences. */
+int fwsched_fence_init(void)
+{
+	fwsched_classes = kzalloc_obj(*fwsched_classes, GFP_KERNEL);
+	if (!fwsched_classes)
+		return -ENOMEM;
+	lockdep_register_key(&fwsched_classes->fence);
+	lockdep_register_key(&fwsched_classes->finished);
+	strscpy(fwsched_classes->fence_name, "fwsched_fence.lock");
+	strscpy(fwsched_classes->finished_name, "fwsched_finished.lock");
+	/* Deliberately never freed: see above. */
+	kmemleak_not_leak(fwsched_classes);
+	return 0;
+}
+
+static void fwsched_fence_lockdep_class(struct dma_fence *f, bool finished)
+{
+	struct fwsched_lockdep_classes *c = fwsched_classes;
+
+	if (finished)
+		lockdep_set_class_and_name(&f->inline_lock, &c->finished,
+					   c->finished_name);
+	else
+		lockdep_set_class_and_name(&f->inline_lock, &c->fence, c->fence_name);
+}
+#else
+/* fwsched_init(): the lockdep classes of fwsched fences. */
+int fwsched_fence_init(void)
+{
+	return 0;
+}
+
+static void fwsched_fence_lockdep_class(struct dma_fence *f, bool finished)
+{
+}
+#endif
 
 /**
  * fwsched_fence_is_fwsched() - is this an unsignalled fwsched fence?
@@ -69,7 +118,15 @@ static const struct dma_fence_ops fwsched_fence_ops = {
  */
 bool fwsched_fence_is_fwsched(struct dma_fence *f)
 {
-	return rcu_access_pointer(f->ops) == &fwsched_fence_ops;
+	const struct dma_fence_ops *ops;
+	bool ret;
+
+	/* Both ops tables, this file's and queue.c's, share the name ops. */
+	rcu_read_lock();
+	ops = rcu_dereference(f->ops);
+	ret = ops && ops->get_driver_name == fwsched_fence_get_driver_name;
+	rcu_read_unlock();
+	return ret;
 }
 EXPORT_SYMBOL_GPL(fwsched_fence_is_fwsched);
 
@@ -294,9 +351,13 @@ void fwsched_fence_free(struct fwsched_fence *fence)
 }
 EXPORT_SYMBOL_GPL(fwsched_fence_free);
 
-/* fwsched_fence_arm(), for a queue's finished fence if @finished. */
+/*
+ * fwsched_fence_arm() with the fence's @ops, and its lock in the lockdep
+ * class of a queue's finished fences if @finished (signalled inside the
+ * hardware fence's callback, so a class apart from other fwsched fences).
+ */
 void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *tl,
-			 bool finished)
+			 const struct dma_fence_ops *ops, bool finished)
 {
 	unsigned long flags;
 
@@ -306,11 +367,10 @@ void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *t
 	spin_lock_irqsave(&tl->lock, flags);
 	/* Armed after fwsched_timeline_destroy(): the caller's bug. */
 	WARN_ON(tl->dead);
-	dma_fence_init(&fence->base, &fwsched_fence_ops, NULL, tl->context,
+	dma_fence_init(&fence->base, ops, NULL, tl->context,
 		       tl->next_seqno++);
 	fwsched_fence_lockdep_class(&fence->base, finished);
 	fence->tl = tl;
-	fence->finished = finished;
 	fence->state = FWSCHED_FENCE_PENDING;
 	kref_get(&tl->ref);
 	dma_fence_get(&fence->base);		/* for @tl->pending */
@@ -332,7 +392,7 @@ void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *t
  */
 void fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *tl)
 {
-	__fwsched_fence_arm(fence, tl, false);
+	__fwsched_fence_arm(fence, tl, &fwsched_fence_ops, false);
 }
 EXPORT_SYMBOL_GPL(fwsched_fence_arm);
 

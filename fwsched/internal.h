@@ -217,11 +217,10 @@ struct fwsched_queue {
 /* fence.c */
 struct fwsched_fence *fwsched_fence_alloc_extra(size_t extra, gfp_t gfp);
 void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *tl,
-			 bool finished);
-void fwsched_fence_lockdep_class(struct dma_fence *f, bool finished);
-
-/* queue.c: dma_fence_set_deadline() on a queue's finished fence. */
-void fwsched_finished_set_deadline(struct fwsched_fence *f, ktime_t deadline);
+			 const struct dma_fence_ops *ops, bool finished);
+const char *fwsched_fence_get_driver_name(struct dma_fence *f);
+const char *fwsched_fence_get_timeline_name(struct dma_fence *f);
+int fwsched_fence_init(void);
 
 /* queue.c: the job timeout stops counting while one of these holds. */
 #define FWSCHED_TIMEOUT_PAUSE_SLOT		BIT(0)	/* no firmware slot bound */

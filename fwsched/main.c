@@ -6,7 +6,6 @@
  */
 
 #include <linux/debugfs.h>
-#include <linux/kmemleak.h>
 #include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
@@ -28,62 +27,6 @@ static struct dentry *fwsched_fail_dir;
 static struct lock_class_key fwsched_signalling_key;
 struct lockdep_map fwsched_signalling_map =
 	STATIC_LOCKDEP_MAP_INIT("fwsched_signalling", &fwsched_signalling_key);
-#endif
-
-/*
- * All inline fence locks share one lockdep class by default, so signalling
- * a queue's finished fence inside the callback of the hardware fence (the
- * fast path) would look like recursive locking.  fwsched fences get classes
- * of their own: one for fences drivers issue themselves (they may be the
- * hardware fences) and one for queues' finished fences.
- *
- * A signalled fence outlives fwsched.ko and its lock may still be taken
- * (dma_fence_get_status(), dma_fence_add_callback()), so the keys and names
- * of these classes must not live in the module: lockdep forgets classes
- * whose key or name is in a module's memory when the module goes.  They
- * live in one small allocation that is registered once and never freed.
- */
-#ifdef CONFIG_LOCKDEP
-struct fwsched_lockdep_classes {
-	struct lock_class_key fence, finished;
-	char fence_name[24], finished_name[24];
-};
-
-static struct fwsched_lockdep_classes *fwsched_classes;
-
-static int fwsched_lockdep_classes_init(void)
-{
-	fwsched_classes = kzalloc_obj(*fwsched_classes, GFP_KERNEL);
-	if (!fwsched_classes)
-		return -ENOMEM;
-	lockdep_register_key(&fwsched_classes->fence);
-	lockdep_register_key(&fwsched_classes->finished);
-	strscpy(fwsched_classes->fence_name, "fwsched_fence.lock");
-	strscpy(fwsched_classes->finished_name, "fwsched_finished.lock");
-	/* Deliberately never freed: see above. */
-	kmemleak_not_leak(fwsched_classes);
-	return 0;
-}
-
-void fwsched_fence_lockdep_class(struct dma_fence *f, bool finished)
-{
-	struct fwsched_lockdep_classes *c = fwsched_classes;
-
-	if (finished)
-		lockdep_set_class_and_name(&f->inline_lock, &c->finished,
-					   c->finished_name);
-	else
-		lockdep_set_class_and_name(&f->inline_lock, &c->fence, c->fence_name);
-}
-#else
-static int fwsched_lockdep_classes_init(void)
-{
-	return 0;
-}
-
-void fwsched_fence_lockdep_class(struct dma_fence *f, bool finished)
-{
-}
 #endif
 
 /*
@@ -118,7 +61,7 @@ struct workqueue_struct *fwsched_timeout_wq;
 
 static int __init fwsched_init(void)
 {
-	int ret = fwsched_lockdep_classes_init();
+	int ret = fwsched_fence_init();
 
 	if (ret)
 		return ret;

@@ -65,6 +65,7 @@ static void fwsched_queue_timeout_work(struct work_struct *work);
 static void fwsched_queue_timeout_update(struct fwsched_queue *q, bool new_head);
 static void fwsched_job_run(struct fwsched_job *job);
 static void fwsched_job_publish(struct fwsched_job *job);
+static const struct dma_fence_ops fwsched_finished_ops;
 
 /*
  * Does @job fit in the ring beside the jobs in flight?  Written so that it
@@ -499,7 +500,8 @@ EXPORT_SYMBOL_GPL(fwsched_job_add_resv_dependencies);
 static void __fwsched_job_arm(struct fwsched_job *job)
 {
 	/* Finished fences are signalled inside hardware-fence callbacks. */
-	__fwsched_fence_arm(job->finished, job->queue->timeline, true);
+	__fwsched_fence_arm(job->finished, job->queue->timeline,
+			    &fwsched_finished_ops, true);
 	job->state = FWSCHED_JOB_ARMED;
 }
 
@@ -856,13 +858,13 @@ static void fwsched_finished_queue_deadline(struct fwsched_finished *fin)
  * least one of the two sees the other and queues the deadline (@queued,
  * under the fence lock, keeps it from being queued twice).
  */
-void fwsched_finished_set_deadline(struct fwsched_fence *f, ktime_t deadline)
+static void fwsched_finished_set_deadline(struct dma_fence *f, ktime_t deadline)
 {
-	struct fwsched_finished *fin = to_finished(f);
+	struct fwsched_finished *fin = to_finished(to_fwsched_fence(f));
 	unsigned long flags;
 
-	dma_fence_lock_irqsave(&f->base, flags);
-	if (fin->job && !test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &f->base.flags)) {
+	dma_fence_lock_irqsave(f, flags);
+	if (fin->job && !test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &f->flags)) {
 		if (!fin->deadline || ktime_before(deadline, fin->deadline))
 			fin->deadline = deadline;
 		/* Pairs with the smp_mb() in fwsched_job_publish(). */
@@ -870,8 +872,19 @@ void fwsched_finished_set_deadline(struct fwsched_fence *f, ktime_t deadline)
 		if (READ_ONCE(fin->pushed))
 			fwsched_finished_queue_deadline(fin);
 	}
-	dma_fence_unlock_irqrestore(&f->base, flags);
+	dma_fence_unlock_irqrestore(f, flags);
 }
+
+/*
+ * A queue's finished fences: fwsched's name ops and .set_deadline.  Still no
+ * .release and no .wait, so they detach from fwsched when they signal (the
+ * core calls .set_deadline only while the fence is unsignalled).
+ */
+static const struct dma_fence_ops fwsched_finished_ops = {
+	.get_driver_name = fwsched_fence_get_driver_name,
+	.get_timeline_name = fwsched_fence_get_timeline_name,
+	.set_deadline = fwsched_finished_set_deadline,
+};
 
 /*
  * The push makes @job visible to its queue (queue lock held, before the job

@@ -74,8 +74,6 @@ struct fwsched_fence {
 	struct list_head link;
 	/** @state: FWSCHED_FENCE_*; @tl->lock once armed. */
 	u8 state;
-	/** @finished: a queue's finished fence; constant once armed. */
-	bool finished;
 	/** @status: error to signal with, once completed; @tl->lock. */
 	int status;
 };
