@@ -222,7 +222,66 @@ const char *fwsched_fence_get_driver_name(struct dma_fence *f);
 const char *fwsched_fence_get_timeline_name(struct dma_fence *f);
 int fwsched_fence_init(void);
 
-/* queue.c: the job timeout stops counting while one of these holds. */
+/* &fwsched_job.state */
+enum {
+	FWSCHED_JOB_INIT,	/* initialised, dependencies may be added */
+	FWSCHED_JOB_ARMED,	/* finished fence has its seqno */
+	FWSCHED_JOB_PENDING,	/* pushed, on &fwsched_queue.pending */
+	FWSCHED_JOB_INFLIGHT,	/* given to run_job, on .in_flight */
+	FWSCHED_JOB_DONE,	/* finished or cancelled, about to be freed */
+};
+
+/*
+ * A job's one allocation: its finished fence, what a deadline needs, and
+ * room for its dependencies.  The fence is first (the dma-fence core frees
+ * the whole allocation through it), so all of this lives as long as the
+ * fence, which may be longer than the job.
+ */
+struct fwsched_finished {
+	/** @fence: the job's finished fence. */
+	struct fwsched_fence fence;
+	/** @job: the job, NULL once it is freed; fence lock. */
+	struct fwsched_job *job;
+	/** @deadline: earliest deadline asked for; fence lock. */
+	ktime_t deadline;
+	/** @deadline_node: in &fwsched_queue.deadlines while @queued. */
+	struct llist_node deadline_node;
+	/** @queued: on &fwsched_queue.deadlines; fence lock. */
+	bool queued;
+	/**
+	 * @pushed: the job is on its queue (set once by the push, under the
+	 * queue lock).  Until then a deadline is only recorded: the push
+	 * queues it.  See fwsched_finished_set_deadline().
+	 */
+	bool pushed;
+	/** @deps: the job's dependencies; the queue's work item's. */
+	struct dma_fence *deps[];
+};
+
+static inline struct fwsched_finished *to_finished(struct fwsched_fence *f)
+{
+	return container_of(f, struct fwsched_finished, fence);
+}
+
+/* queue.c: the run right, the ring and jobs, for timeout.c and deadline.c. */
+bool fwsched_queue_own(struct fwsched_queue *q);
+void fwsched_queue_disown(struct fwsched_queue *q, bool kick)
+	__releases(&q->lock);
+void fwsched_job_leave_ring(struct fwsched_job *job, bool completed);
+void fwsched_queue_cancel_list(struct list_head *list, int error);
+void fwsched_job_note_error(struct fwsched_job *job, int error);
+
+/* deadline.c: finished fences and their deadlines. */
+extern const struct dma_fence_ops fwsched_finished_ops;
+void fwsched_job_forget(struct fwsched_job *job);
+void fwsched_job_publish(struct fwsched_job *job);
+void fwsched_queue_deadlines(struct fwsched_queue *q);
+void fwsched_queue_deadlines_drop(struct fwsched_queue *q);
+
+/* timeout.c: the job timeout. */
+void fwsched_queue_timeout_update(struct fwsched_queue *q, bool new_head);
+void fwsched_queue_timeout_work(struct work_struct *work);
+/* timeout.c: the job timeout stops counting while one of these holds. */
 #define FWSCHED_TIMEOUT_PAUSE_SLOT		BIT(0)	/* no firmware slot bound */
 #define FWSCHED_TIMEOUT_PAUSE_DRIVER	BIT(1)	/* fwsched_queue_suspend_timeout() */
 void fwsched_queue_timeout_pause(struct fwsched_queue *q, u8 reason, bool pause);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fwsched queues: one per firmware ring, run on a workqueue.
+ * fwsched queues: one per firmware ring, run on a workqueue.  This file has
+ * their life (create, stop, start, destroy), the run right, the push and the
+ * work item, which share the run right; timeouts are in timeout.c, finished
+ * fences and deadlines in deadline.c.
  *
  * Copyright (C) 2026 The fwsched authors
  */
@@ -16,56 +19,11 @@
 #include "internal.h"
 #include "trace.h"
 
-/* &fwsched_job.state */
-enum {
-	FWSCHED_JOB_INIT,	/* initialised, dependencies may be added */
-	FWSCHED_JOB_ARMED,	/* finished fence has its seqno */
-	FWSCHED_JOB_PENDING,	/* pushed, on &fwsched_queue.pending */
-	FWSCHED_JOB_INFLIGHT,	/* given to run_job, on .in_flight */
-	FWSCHED_JOB_DONE,	/* finished or cancelled, about to be freed */
-};
-
 #define FWSCHED_MAX_DEPS 4096
-
-/*
- * A job's one allocation: its finished fence, what a deadline needs, and
- * room for its dependencies.  The fence is first (the dma-fence core frees
- * the whole allocation through it), so all of this lives as long as the
- * fence, which may be longer than the job.
- */
-struct fwsched_finished {
-	/** @fence: the job's finished fence. */
-	struct fwsched_fence fence;
-	/** @job: the job, NULL once it is freed; fence lock. */
-	struct fwsched_job *job;
-	/** @deadline: earliest deadline asked for; fence lock. */
-	ktime_t deadline;
-	/** @deadline_node: in &fwsched_queue.deadlines while @queued. */
-	struct llist_node deadline_node;
-	/** @queued: on &fwsched_queue.deadlines; fence lock. */
-	bool queued;
-	/**
-	 * @pushed: the job is on its queue (set once by the push, under the
-	 * queue lock).  Until then a deadline is only recorded: the push
-	 * queues it.  See fwsched_finished_set_deadline().
-	 */
-	bool pushed;
-	/** @deps: the job's dependencies; the queue's work item's. */
-	struct dma_fence *deps[];
-};
-
-static struct fwsched_finished *to_finished(struct fwsched_fence *f)
-{
-	return container_of(f, struct fwsched_finished, fence);
-}
 
 static void fwsched_queue_work(struct work_struct *work);
 static void fwsched_queue_destroy_work(struct work_struct *work);
-static void fwsched_queue_timeout_work(struct work_struct *work);
-static void fwsched_queue_timeout_update(struct fwsched_queue *q, bool new_head);
 static void fwsched_job_run(struct fwsched_job *job);
-static void fwsched_job_publish(struct fwsched_job *job);
-static const struct dma_fence_ops fwsched_finished_ops;
 
 /*
  * Does @job fit in the ring beside the jobs in flight?  Written so that it
@@ -312,25 +270,6 @@ int fwsched_job_init(struct fwsched_job *job, struct fwsched_queue *queue,
 }
 EXPORT_SYMBOL_GPL(fwsched_job_init);
 
-/* The finished fence forgets @job, which is about to be freed. */
-static void fwsched_job_forget(struct fwsched_job *job)
-{
-	struct fwsched_finished *fin = to_finished(job->finished);
-	unsigned long flags;
-
-	/* Unarmed: nobody can set a deadline on it. */
-	if (!dma_fence_was_initialized(&fin->fence.base)) {
-		fin->job = NULL;
-		return;
-	}
-	/* Serialise with fwsched_queue_deadlines(), which reads it locked. */
-	dma_fence_lock_irqsave(&fin->fence.base, flags);
-	fin->job = NULL;
-	dma_fence_unlock_irqrestore(&fin->fence.base, flags);
-}
-
-static void fwsched_job_note_error(struct fwsched_job *job, int error);
-
 /*
  * Drop dependency @next_dep, the first one not yet dropped.  @signalled: it
  * has signalled, and a failure it carries becomes the job's error.
@@ -377,7 +316,7 @@ void fwsched_job_cleanup(struct fwsched_job *job)
 }
 EXPORT_SYMBOL_GPL(fwsched_job_cleanup);
 
-static void fwsched_job_note_error(struct fwsched_job *job, int error)
+void fwsched_job_note_error(struct fwsched_job *job, int error)
 {
 	if (error < 0 && !READ_ONCE(job->error))
 		cmpxchg(&job->error, 0, error);
@@ -569,7 +508,7 @@ static void fwsched_job_cancel(struct fwsched_job *job, int error)
  * decision.  Whoever gives it back queues the work item if jobs are pending,
  * since the work item leaves at once when it finds the right taken.
  */
-static bool fwsched_queue_own(struct fwsched_queue *q)
+bool fwsched_queue_own(struct fwsched_queue *q)
 {
 	bool ok = false;
 
@@ -602,7 +541,7 @@ static bool fwsched_queue_owned(struct fwsched_queue *q)
  * only hashes the address.  Its waiters test their condition under @lock,
  * which orders that test against our store: no wake-up can be lost.
  */
-static void fwsched_queue_disown(struct fwsched_queue *q, bool kick)
+void fwsched_queue_disown(struct fwsched_queue *q, bool kick)
 	__releases(&q->lock)
 {
 	lockdep_assert_held(&q->lock);
@@ -620,7 +559,7 @@ static void fwsched_queue_disown(struct fwsched_queue *q, bool kick)
  * fdinfo), rather than being taken back by a reset.  The caller updates
  * the timeout clock once for all the jobs it takes off.  @lock held.
  */
-static void fwsched_job_leave_ring(struct fwsched_job *job, bool completed)
+void fwsched_job_leave_ring(struct fwsched_job *job, bool completed)
 {
 	struct fwsched_queue *q = job->queue;
 
@@ -739,225 +678,6 @@ int fwsched_job_push(struct fwsched_job *job)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(fwsched_job_push);
-
-/* ---- timeouts and deadlines ------------------------------------------------ */
-
-/*
- * Account the hardware time of the oldest job in flight.  Call after the
- * head of @in_flight, a pause reason or the state changed; @new_head gives
- * the (new) head a full timeout.  The clock runs only while a job is in
- * flight, the queue holds its slot and the driver has not suspended it.
- */
-static void fwsched_queue_timeout_update(struct fwsched_queue *q, bool new_head)
-{
-	ktime_t now;
-	bool count;
-
-	lockdep_assert_held(&q->lock);
-	if (!q->timeout)
-		return;
-	now = ktime_get();
-	if (q->timeout_counting)
-		q->timeout_left -= ktime_to_ns(ktime_sub(now, q->timeout_since));
-	if (new_head)
-		q->timeout_left = q->timeout;
-	count = !list_empty(&q->in_flight) && !q->timeout_pause &&
-		q->state < FWSCHED_QUEUE_BANNED;
-	q->timeout_counting = count;
-	q->timeout_since = now;
-	if (count)
-		mod_delayed_work(fwsched_timeout_wq, &q->timeout_work,
-				 nsecs_to_jiffies(max_t(s64, q->timeout_left, 0)) + 1);
-	else if (!atomic_read(&q->timeout_now))
-		cancel_delayed_work(&q->timeout_work);
-}
-
-/* slot.c and the driver: stop or restart the job timeout's clock. */
-void fwsched_queue_timeout_pause(struct fwsched_queue *q, u8 reason, bool pause)
-{
-	spin_lock(&q->lock);
-	if (pause)
-		q->timeout_pause |= reason;
-	else
-		q->timeout_pause &= ~reason;
-	fwsched_queue_timeout_update(q, false);
-	spin_unlock(&q->lock);
-}
-
-/**
- * fwsched_queue_suspend_timeout() - the firmware suspended the queue
- * @queue: the queue
- *
- * The job timeout stops counting until fwsched_queue_resume_timeout(), as
- * it does while the queue holds no firmware slot.  Calls do not nest.
- *
- * Context: process context; does not sleep.
- */
-void fwsched_queue_suspend_timeout(struct fwsched_queue *queue)
-{
-	fwsched_queue_timeout_pause(queue, FWSCHED_TIMEOUT_PAUSE_DRIVER, true);
-}
-EXPORT_SYMBOL_GPL(fwsched_queue_suspend_timeout);
-
-/**
- * fwsched_queue_resume_timeout() - the firmware resumed the queue
- * @queue: the queue
- *
- * Context: process context; does not sleep.
- */
-void fwsched_queue_resume_timeout(struct fwsched_queue *queue)
-{
-	fwsched_queue_timeout_pause(queue, FWSCHED_TIMEOUT_PAUSE_DRIVER, false);
-}
-EXPORT_SYMBOL_GPL(fwsched_queue_resume_timeout);
-
-/**
- * fwsched_queue_trigger_timeout() - handle a timeout now
- * @queue: a queue with &fwsched_queue_ops.timed_out
- *
- * For a fault the firmware reported: &fwsched_queue_ops.timed_out is called
- * for the oldest job in flight as soon as possible, whatever time it had.
- * Nothing happens if no job is in flight by then.
- *
- * Context: any context, including hard interrupts.
- */
-void fwsched_queue_trigger_timeout(struct fwsched_queue *queue)
-{
-	if (WARN_ON(!queue->ops->timed_out))
-		return;
-	atomic_set(&queue->timeout_now, 1);
-	mod_delayed_work(fwsched_timeout_wq, &queue->timeout_work, 0);
-}
-EXPORT_SYMBOL_GPL(fwsched_queue_trigger_timeout);
-
-/* Put @fin on its queue's deadline list for the work item.  Fence lock held. */
-static void fwsched_finished_queue_deadline(struct fwsched_finished *fin)
-{
-	struct fwsched_queue *q = fin->job->queue;
-
-	lockdep_assert_held(dma_fence_spinlock(&fin->fence.base));
-	if (fin->queued)
-		return;
-	fin->queued = true;
-	dma_fence_get(&fin->fence.base);
-	llist_add(&fin->deadline_node, &q->deadlines);
-	queue_work(q->wq, &q->work);
-}
-
-/*
- * dma_fence_set_deadline() on a finished fence, under rcu_read_lock(), any
- * context: note the earliest deadline and, once the job is on its queue,
- * let the work item pass it on.  The job (and so its queue) is alive while
- * @fin->job is set, which the fence lock serialises with
- * fwsched_job_forget().
- *
- * A job that is armed but not yet pushed only records the deadline: its
- * queue may be destroyed before the push, and must then not be touched.
- * The push publishes @pushed and then looks at @deadline; this looks at
- * @pushed after writing @deadline; a full barrier on each side means at
- * least one of the two sees the other and queues the deadline (@queued,
- * under the fence lock, keeps it from being queued twice).
- */
-static void fwsched_finished_set_deadline(struct dma_fence *f, ktime_t deadline)
-{
-	struct fwsched_finished *fin = to_finished(to_fwsched_fence(f));
-	unsigned long flags;
-
-	dma_fence_lock_irqsave(f, flags);
-	if (fin->job && !test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &f->flags)) {
-		if (!fin->deadline || ktime_before(deadline, fin->deadline))
-			fin->deadline = deadline;
-		/* Pairs with the smp_mb() in fwsched_job_publish(). */
-		smp_mb();
-		if (READ_ONCE(fin->pushed))
-			fwsched_finished_queue_deadline(fin);
-	}
-	dma_fence_unlock_irqrestore(f, flags);
-}
-
-/*
- * A queue's finished fences: fwsched's name ops and .set_deadline.  Still no
- * .release and no .wait, so they detach from fwsched when they signal (the
- * core calls .set_deadline only while the fence is unsignalled).
- */
-static const struct dma_fence_ops fwsched_finished_ops = {
-	.get_driver_name = fwsched_fence_get_driver_name,
-	.get_timeline_name = fwsched_fence_get_timeline_name,
-	.set_deadline = fwsched_finished_set_deadline,
-};
-
-/*
- * The push makes @job visible to its queue (queue lock held, before the job
- * is on @pending or runs): from here on a deadline set on its finished
- * fence is queued for the work item, and one set before is queued now.
- */
-static void fwsched_job_publish(struct fwsched_job *job)
-{
-	struct fwsched_finished *fin = to_finished(job->finished);
-	unsigned long flags;
-
-	lockdep_assert_held(&job->queue->lock);
-	WRITE_ONCE(fin->pushed, true);
-	/* Pairs with the smp_mb() in fwsched_finished_set_deadline(). */
-	smp_mb();
-	if (likely(!READ_ONCE(fin->deadline)))
-		return;
-	dma_fence_lock_irqsave(&fin->fence.base, flags);
-	if (fin->job && !test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fin->fence.base.flags))
-		fwsched_finished_queue_deadline(fin);
-	dma_fence_unlock_irqrestore(&fin->fence.base, flags);
-}
-
-/*
- * The work item, holding the run right: give new deadlines to the driver,
- * the dependencies and the hardware fences.  A pushed job is freed only by
- * this work item, by the holder of the run right (a direct push whose job
- * completed at once) or, with the work item cancelled or disabled, by
- * destroy and the timeout handler; so a job seen pushed under the fence
- * lock stays alive here.
- */
-static void fwsched_queue_deadlines(struct fwsched_queue *q)
-{
-	struct llist_node *list = llist_del_all(&q->deadlines);
-	struct fwsched_finished *fin, *next;
-	struct fwsched_job *job;
-	unsigned long flags;
-	ktime_t deadline;
-	unsigned int i;
-
-	llist_for_each_entry_safe(fin, next, list, deadline_node) {
-		dma_fence_lock_irqsave(&fin->fence.base, flags);
-		fin->queued = false;
-		job = fin->pushed ? fin->job : NULL;
-		deadline = fin->deadline;
-		dma_fence_unlock_irqrestore(&fin->fence.base, flags);
-
-		if (job) {
-			if (q->ops->set_deadline)
-				q->ops->set_deadline(job, deadline);
-			for (i = job->next_dep; i < job->num_deps; i++)
-				dma_fence_set_deadline(job->deps[i], deadline);
-			if (job->hw_fence)
-				dma_fence_set_deadline(job->hw_fence, deadline);
-		}
-		dma_fence_put(&fin->fence.base);
-	}
-}
-
-/* Destroy: the queue is gone, drop what is still queued. */
-static void fwsched_queue_deadlines_drop(struct fwsched_queue *q)
-{
-	struct llist_node *list = llist_del_all(&q->deadlines);
-	struct fwsched_finished *fin, *next;
-	unsigned long flags;
-
-	llist_for_each_entry_safe(fin, next, list, deadline_node) {
-		dma_fence_lock_irqsave(&fin->fence.base, flags);
-		fin->queued = false;
-		dma_fence_unlock_irqrestore(&fin->fence.base, flags);
-		dma_fence_put(&fin->fence.base);
-	}
-}
 
 /* ---- the work item --------------------------------------------------------- */
 
@@ -1186,7 +906,7 @@ static void fwsched_queue_work(struct work_struct *work)
  * work item cannot run.  A dependency callback still installed is removed
  * (on return it has either run or never will).
  */
-static void fwsched_queue_cancel_list(struct list_head *list, int error)
+void fwsched_queue_cancel_list(struct list_head *list, int error)
 {
 	struct fwsched_job *job, *tmp;
 
@@ -1198,133 +918,6 @@ static void fwsched_queue_cancel_list(struct list_head *list, int error)
 		}
 		fwsched_job_cancel(job, error);
 	}
-}
-
-/*
- * FWSCHED_TIMEOUT_RESET, with the work item disabled: take back every job
- * in flight whose hardware fence has not signalled, let the driver reset
- * the ring, and queue those jobs again at the head, in order.
- */
-static void fwsched_queue_reset(struct fwsched_queue *q)
-{
-	struct fwsched_job *job, *tmp;
-	LIST_HEAD(again);
-
-	spin_lock(&q->lock);
-	list_for_each_entry_safe_reverse(job, tmp, &q->in_flight, link) {
-		/* Signalled: the job is on @done and completes as usual. */
-		if (!dma_fence_remove_callback(job->hw_fence, &job->cb))
-			continue;
-		atomic_dec(&q->callbacks);
-		fwsched_job_leave_ring(job, false);
-		job->state = FWSCHED_JOB_PENDING;
-		list_add(&job->link, &again);
-	}
-	fwsched_queue_timeout_update(q, true);
-	spin_unlock(&q->lock);
-
-	list_for_each_entry(job, &again, link) {
-		dma_fence_put(job->hw_fence);
-		job->hw_fence = NULL;
-	}
-	if (q->ops->reset)
-		q->ops->reset(q);
-
-	spin_lock(&q->lock);
-	list_splice(&again, &q->pending);
-	spin_unlock(&q->lock);
-}
-
-/*
- * FWSCHED_TIMEOUT_BAN, with the work item disabled: @guilty fails with
- * -ETIMEDOUT, every other job with -ECANCELED, pushes are refused.
- */
-static void fwsched_queue_ban(struct fwsched_queue *q, struct fwsched_job *guilty)
-{
-	struct fwsched_job *job;
-	LIST_HEAD(never_ran);
-	bool in_flight;
-
-	fwsched_job_note_error(guilty, -ETIMEDOUT);
-	spin_lock(&q->lock);
-	if (q->state < FWSCHED_QUEUE_BANNED)
-		q->state = FWSCHED_QUEUE_BANNED;
-	list_splice_init(&q->pending, &never_ran);
-	list_for_each_entry(job, &q->in_flight, link)
-		fwsched_job_note_error(job, -ECANCELED);
-	in_flight = !list_empty(&q->in_flight);
-	fwsched_queue_timeout_update(q, false);
-	spin_unlock(&q->lock);
-
-	fwsched_queue_cancel_list(&never_ran, -ECANCELED);
-	if (in_flight && q->ops->cancel_in_flight)
-		q->ops->cancel_in_flight(q);
-}
-
-/*
- * The job timeout.  Runs on fwsched_timeout_wq.  While the driver decides, the
- * queue's work item is disabled: no job of the queue is run or freed, so
- * the job handed to timed_out stays valid, and nothing is lost: events that
- * try to queue the work item meanwhile are caught up by the queue_work()
- * at the end.
- */
-static void fwsched_queue_timeout_work(struct work_struct *work)
-{
-	struct fwsched_queue *q = container_of(to_delayed_work(work),
-					       struct fwsched_queue, timeout_work);
-	enum fwsched_timeout_action action;
-	struct fwsched_job *job;
-	bool cookie;
-	s64 left;
-
-	spin_lock(&q->lock);
-	if (!atomic_xchg(&q->timeout_now, 0)) {
-		if (!q->timeout_counting) {
-			spin_unlock(&q->lock);
-			return;
-		}
-		left = q->timeout_left - ktime_to_ns(ktime_sub(ktime_get(), q->timeout_since));
-		if (left > 0) {
-			mod_delayed_work(fwsched_timeout_wq, &q->timeout_work,
-					 nsecs_to_jiffies(left) + 1);
-			spin_unlock(&q->lock);
-			return;
-		}
-	}
-	spin_unlock(&q->lock);
-
-	disable_work_sync(&q->work);
-	/* Wait for a direct push that is calling run_job to finish. */
-	wait_var_event(&q->running, fwsched_queue_own(q));
-	spin_lock(&q->lock);
-	job = list_first_entry_or_null(&q->in_flight, struct fwsched_job, link);
-	if (q->state >= FWSCHED_QUEUE_BANNED)
-		job = NULL;
-	spin_unlock(&q->lock);
-
-	if (job) {
-		cookie = fwsched_signalling_begin();
-		action = q->ops->timed_out(job);
-		trace_fwsched_timeout(job, action);
-		switch (action) {
-		case FWSCHED_TIMEOUT_RESET:
-			fwsched_queue_reset(q);
-			break;
-		case FWSCHED_TIMEOUT_BAN:
-			fwsched_queue_ban(q, job);
-			break;
-		default:
-			spin_lock(&q->lock);
-			fwsched_queue_timeout_update(q, true);
-			spin_unlock(&q->lock);
-			break;
-		}
-		fwsched_signalling_end(cookie);
-	}
-	spin_lock(&q->lock);
-	fwsched_queue_disown(q, false);
-	enable_work(&q->work);
-	queue_work(q->wq, &q->work);
 }
 
 /* ---- stop, start, destroy -------------------------------------------------- */
