@@ -18,6 +18,9 @@
 #               clang-configured copy of the debug UML tree (modules_prepare)
 #   checkpatch  checkpatch.pl --strict --codespell on every .c and .h
 #   kernel-doc  scripts/kernel-doc -none -Wall on every .c and .h
+#   docs        a Sphinx build of Documentation/ with -W and the kernel's own
+#               kerneldoc extension: malformed reST, a broken reference or a
+#               kernel-doc warning in a pulled DOC block is a finding
 #
 # The planted faults of tests/selftest/ are left out of w1/sparse/analyzer
 # counts.  With --selftest, sparse and the analyzer run over the planted
@@ -175,6 +178,12 @@ if [ "$selftest" = 0 ]; then
 		>"$work/kd.log" 2>&1 || true
 	sed 's/^/      /' "$work/kd.log"
 	verdict kernel-doc "$(grep -c . "$work/kd.log" || true)"
+
+	echo "== sphinx-build -W Documentation/ (kerneldoc extension of $kver)"
+	srctree=$ksrc sphinx-build -W --keep-going -q -b html -d "$work/doctrees" \
+		"$repo/Documentation" "$work/html" >"$work/doc.log" 2>&1 || true
+	grep -E "ERROR|WARNING|rror" "$work/doc.log" | sed 's/^/      /' || true
+	verdict docs "$(grep -cE "ERROR|WARNING|rror" "$work/doc.log" || true)"
 fi
 
 echo "$passed passed, $failed failed"

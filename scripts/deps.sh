@@ -9,7 +9,7 @@ set -euo pipefail
 case "${1:-kernel}" in
 kernel)  pkgs="make gcc flex bison bc libelf-dev libssl-dev python3 xz-utils busybox-static perl rsync" ;;
 bench)   pkgs="linux-perf gnuplot-nox" ;;
-analyze) pkgs="clang-19 clang-tidy-19 lld-19 llvm-19 codespell python3" ;;
+analyze) pkgs="clang-19 clang-tidy-19 lld-19 llvm-19 codespell python3 python3-sphinx" ;;
 load)    pkgs="stress-ng" ;;
 *) echo "deps.sh: unknown set $1" >&2; exit 2 ;;
 esac

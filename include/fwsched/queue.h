@@ -104,7 +104,7 @@
  * ==========================  ==============================================
  * object                      alive until
  * ==========================  ==============================================
- * &struct fwsched_queue       fwsched_queue_destroy() and the last
+ * ``struct fwsched_queue``    fwsched_queue_destroy() and the last
  *                             fwsched_queue_put().  Every initialised job
  *                             holds a reference until it is freed, so a job
  *                             may be pushed or cleaned up after destroy.
@@ -112,7 +112,7 @@
  *                             destroy_async) twice is harmless only while
  *                             the caller holds a reference of its own: the
  *                             first call may free the queue.
- * &struct fwsched_job         &fwsched_queue_ops.free_job (the driver frees
+ * ``struct fwsched_job``      &fwsched_queue_ops.free_job (the driver frees
  *                             its memory there), or fwsched_job_cleanup() for
  *                             a job never pushed.  Once pushed it may be
  *                             freed at any moment: take a reference to its
@@ -125,7 +125,7 @@
  *                             signals (or a reset takes the job back).
  * dependencies                fwsched's references, until each one is seen
  *                             signalled, or the job is freed.
- * &struct fwsched_slot_pool   fwsched_slot_pool_destroy(), which refuses
+ * ``fwsched_slot_pool``       fwsched_slot_pool_destroy(), which refuses
  *                             (-EBUSY) while queues are attached.
  * driver callbacks            the ops tables must outlive their queue and
  *                             pool; after fwsched_queue_destroy() returns no
@@ -195,7 +195,7 @@
  * preempt (driver)                                            signalling section
  * timed_out, reset (driver)           may         GFP_NOWAIT  fwsched's timeout work
  *                                                 at most     item, signalling section
- * cancel_in_flight (driver)            may         no          destroying task, or the
+ * cancel_in_flight (driver)           may         no          destroying task, or the
  *                                                             timeout handler (ban)
  * ==================================  ==========  ==========  ===========================
  */
