@@ -9,8 +9,6 @@
 
 #include "mock_fw.h"
 
-#define MOCK_WAIT_MS 10000
-
 static struct mock_job *to_mock_job(struct fwsched_job *job)
 {
 	return container_of(job, struct mock_job, base);
@@ -215,13 +213,6 @@ const struct fwsched_queue_ops mock_ops = {
 	.set_deadline = mock_set_deadline,
 };
 
-static struct mock_ring *__mock_ring_new(struct kunit *test, u32 credit_limit,
-					 enum mock_mode mode,
-					 struct workqueue_struct *wq,
-					 struct fwsched_slot_pool *pool,
-					 enum fwsched_priority prio,
-					 unsigned int timeout_ms, bool direct);
-
 /*
  * The ring's teardown, as a KUnit action: destroy the queue (unless the case
  * did, or started to with mock_ring_destroy_async()), then the "hardware".
@@ -249,70 +240,37 @@ static void mock_ring_release(void *data)
 }
 
 /**
- * mock_ring_new_direct() - a ring whose queue runs jobs from push
+ * mock_ring_create() - a ring and its queue
  * @test: the test; failures to create abort it
- * @credit_limit: the ring size
- * @mode: how jobs complete
- * @wq: the queue's workqueue, NULL for fwsched's
+ * @a: what the ring is: see &struct mock_ring_args
+ *
+ * The queue is destroyed, and the "hardware" torn down, by a KUnit action on
+ * every exit from the case, unless mock_ring_destroy() did it first.
  *
  * Return: the ring.
  */
-struct mock_ring *mock_ring_new_direct(struct kunit *test, u32 credit_limit,
-				       enum mock_mode mode, struct workqueue_struct *wq)
-{
-	return __mock_ring_new(test, credit_limit, mode, wq, NULL,
-			       FWSCHED_PRIO_NORMAL, 0, true);
-}
-
-/**
- * mock_ring_new_pool() - a ring and its queue, on a slot pool
- * @test: the test; failures to create abort it
- * @credit_limit: the ring size
- * @mode: how jobs complete
- * @wq: the queue's workqueue, NULL for fwsched's
- * @pool: the slot pool, or NULL
- * @prio: the queue's priority
- * @timeout_ms: the job timeout, 0 for none
- *
- * Return: the ring.
- */
-struct mock_ring *mock_ring_new_pool(struct kunit *test, u32 credit_limit,
-				     enum mock_mode mode, struct workqueue_struct *wq,
-				     struct fwsched_slot_pool *pool,
-				     enum fwsched_priority prio,
-				     unsigned int timeout_ms)
-{
-	return __mock_ring_new(test, credit_limit, mode, wq, pool, prio,
-			       timeout_ms, false);
-}
-
-static struct mock_ring *__mock_ring_new(struct kunit *test, u32 credit_limit,
-					 enum mock_mode mode,
-					 struct workqueue_struct *wq,
-					 struct fwsched_slot_pool *pool,
-					 enum fwsched_priority prio,
-					 unsigned int timeout_ms, bool direct)
+struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_args *a)
 {
 	struct fwsched_queue_args args = {
 		.ops = &mock_ops,
 		.name = "mock-ring",
 		.driver_name = "fwsched-mock",
-		.wq = wq,
-		.credit_limit = credit_limit,
-		.priority = prio,
-		.pool = pool,
-		.timeout_ms = timeout_ms,
-		.direct_run = direct,
+		.wq = a->wq,
+		.credit_limit = a->credit_limit,
+		.priority = a->prio,
+		.pool = a->pool,
+		.timeout_ms = a->timeout_ms,
+		.direct_run = a->direct,
 	};
 	struct mock_ring *ring = kunit_kzalloc(test, sizeof(*ring), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, ring);
 	ring->test = test;
-	ring->uses_pool = pool;
+	ring->uses_pool = a->pool;
 	ring->slot = -1;
-	ring->mode = mode;
-	ring->credit_limit = credit_limit;
-	ring->timeout_ms = timeout_ms;
+	ring->mode = a->mode;
+	ring->credit_limit = a->credit_limit;
+	ring->timeout_ms = a->timeout_ms;
 	spin_lock_init(&ring->lock);
 	INIT_LIST_HEAD(&ring->submitted);
 	init_waitqueue_head(&ring->wait);
@@ -344,8 +302,12 @@ static struct mock_ring *__mock_ring_new(struct kunit *test, u32 credit_limit,
 struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
 				enum mock_mode mode, struct workqueue_struct *wq)
 {
-	return mock_ring_new_pool(test, credit_limit, mode, wq, NULL,
-				  FWSCHED_PRIO_NORMAL, 0);
+	struct mock_ring_args a = {
+		.credit_limit = credit_limit, .mode = mode, .wq = wq,
+		.prio = FWSCHED_PRIO_NORMAL,
+	};
+
+	return mock_ring_create(test, &a);
 }
 
 /**
@@ -375,6 +337,44 @@ void mock_ring_destroy_async(struct mock_ring *ring)
 }
 
 /**
+ * mock_job_try_new() - a job for @ring, for threads that may not assert
+ * @ring: the ring
+ * @credits: its credits
+ * @max_deps: room for dependencies
+ *
+ * Return: the job, initialised, or an ERR_PTR: -ENOMEM, or what
+ * fwsched_job_init() returned (-ESHUTDOWN once the queue is destroyed).
+ */
+struct mock_job *mock_job_try_new(struct mock_ring *ring, u32 credits,
+				  unsigned int max_deps)
+{
+	struct mock_job *mj = kzalloc(sizeof(*mj), GFP_KERNEL);
+	int ret = -ENOMEM;
+
+	if (!mj)
+		return ERR_PTR(-ENOMEM);
+	mj->ring = ring;
+	INIT_LIST_HEAD(&mj->link);
+	mj->hw = fwsched_fence_alloc(GFP_KERNEL);
+	if (!mj->hw)
+		goto fail;
+	if (ring->timeout_ms) {
+		mj->hw_spare = fwsched_fence_alloc(GFP_KERNEL);
+		if (!mj->hw_spare)
+			goto fail;
+	}
+	ret = fwsched_job_init(&mj->base, ring->q, credits, max_deps);
+	if (ret)
+		goto fail;
+	return mj;
+fail:
+	fwsched_fence_free(mj->hw);
+	fwsched_fence_free(mj->hw_spare);
+	kfree(mj);
+	return ERR_PTR(ret);
+}
+
+/**
  * mock_job_new() - a job for @ring
  * @ring: the ring
  * @credits: its credits
@@ -385,22 +385,29 @@ void mock_ring_destroy_async(struct mock_ring *ring)
 struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
 			      unsigned int max_deps)
 {
-	struct kunit *test = ring->test;
-	struct mock_job *mj = kzalloc(sizeof(*mj), GFP_KERNEL);
-	int ret;
+	struct mock_job *mj = mock_job_try_new(ring, credits, max_deps);
 
-	KUNIT_ASSERT_NOT_NULL(test, mj);
-	mj->ring = ring;
-	INIT_LIST_HEAD(&mj->link);
-	mj->hw = fwsched_fence_alloc(GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, mj->hw);
-	if (ring->timeout_ms) {
-		mj->hw_spare = fwsched_fence_alloc(GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, mj->hw_spare);
-	}
-	ret = fwsched_job_init(&mj->base, ring->q, credits, max_deps);
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "fwsched_job_init failed");
+	KUNIT_ASSERT_FALSE_MSG(ring->test, IS_ERR(mj), "mock job: %ld", PTR_ERR(mj));
 	return mj;
+}
+
+/**
+ * mock_push() - arm and push a job, keeping a reference to its fence
+ * @mj: the job
+ *
+ * The reference is taken before the push: once pushed the job may be freed
+ * at any moment.
+ *
+ * Return: the finished fence; the caller puts it.
+ */
+struct dma_fence *mock_push(struct mock_job *mj)
+{
+	struct dma_fence *f;
+
+	fwsched_job_arm(&mj->base);
+	f = dma_fence_get(fwsched_job_finished(&mj->base));
+	KUNIT_EXPECT_EQ(mj->ring->test, fwsched_job_push(&mj->base), 0);
+	return f;
 }
 
 /**

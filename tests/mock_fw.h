@@ -105,19 +105,42 @@ struct mock_job {
 
 extern const struct fwsched_queue_ops mock_ops;
 
+/*
+ * A bound on every wait of the tests, for the failure message only: long
+ * enough that a loaded machine never reaches it, so it never decides.
+ */
+#define MOCK_WAIT_MS 30000
+
+/**
+ * struct mock_ring_args - what mock_ring_create() makes
+ * @credit_limit: the ring size
+ * @mode: how jobs complete
+ * @wq: the queue's workqueue, NULL for fwsched's
+ * @pool: a slot pool, or NULL
+ * @prio: the queue's priority (0 is FWSCHED_PRIO_LOW)
+ * @timeout_ms: the job timeout, 0 for none
+ * @direct: a direct-run queue
+ */
+struct mock_ring_args {
+	u32 credit_limit;
+	enum mock_mode mode;
+	struct workqueue_struct *wq;
+	struct fwsched_slot_pool *pool;
+	enum fwsched_priority prio;
+	unsigned int timeout_ms;
+	bool direct;
+};
+
+struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_args *a);
 struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
 				enum mock_mode mode, struct workqueue_struct *wq);
-struct mock_ring *mock_ring_new_pool(struct kunit *test, u32 credit_limit,
-				     enum mock_mode mode, struct workqueue_struct *wq,
-				     struct fwsched_slot_pool *pool,
-				     enum fwsched_priority prio,
-				     unsigned int timeout_ms);
-struct mock_ring *mock_ring_new_direct(struct kunit *test, u32 credit_limit,
-				       enum mock_mode mode, struct workqueue_struct *wq);
 void mock_ring_destroy(struct mock_ring *ring);
 void mock_ring_destroy_async(struct mock_ring *ring);
 struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
 			      unsigned int max_deps);
+struct mock_job *mock_job_try_new(struct mock_ring *ring, u32 credits,
+				  unsigned int max_deps);
+struct dma_fence *mock_push(struct mock_job *mj);
 unsigned int mock_ring_advance(struct mock_ring *ring, unsigned int n, int error);
 unsigned int mock_ring_complete(struct mock_ring *ring, unsigned int n, int error);
 bool mock_ring_wait_ran(struct mock_ring *ring, int n);

@@ -24,7 +24,7 @@
 #include "../fwsched/internal.h"
 #include "../fwsched/trace.h"
 
-#define WAIT_MS 10000
+#define WAIT_MS MOCK_WAIT_MS
 
 struct queue_test_ctx {
 	struct workqueue_struct *wq;
@@ -56,15 +56,15 @@ static struct workqueue_struct *test_wq(struct kunit *test)
 	return ((struct queue_test_ctx *)test->priv)->wq;
 }
 
-/* Push @mj and return a reference to its finished fence. */
-static struct dma_fence *push(struct kunit *test, struct mock_job *mj)
+static struct mock_ring *direct_ring(struct kunit *test, u32 credits,
+				     enum mock_mode mode, struct workqueue_struct *wq)
 {
-	struct dma_fence *f;
+	struct mock_ring_args a = {
+		.credit_limit = credits, .mode = mode, .wq = wq,
+		.prio = FWSCHED_PRIO_NORMAL, .direct = true,
+	};
 
-	fwsched_job_arm(&mj->base);
-	f = dma_fence_get(fwsched_job_finished(&mj->base));
-	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj->base), 0);
-	return f;
+	return mock_ring_create(test, &a);
 }
 
 /* ---- ported from drm_sched tests_basic.c ---------------------------------- */
@@ -73,7 +73,7 @@ static struct dma_fence *push(struct kunit *test, struct mock_job *mj)
 static void queue_basic_submit(struct kunit *test)
 {
 	struct mock_ring *ring = mock_ring_new(test, 16, MOCK_MANUAL, test_wq(test));
-	struct dma_fence *f = push(test, mock_job_new(ring, 1, 0));
+	struct dma_fence *f = mock_push(mock_job_new(ring, 1, 0));
 
 	KUNIT_ASSERT_TRUE_MSG(test, mock_ring_wait_ran(ring, 1), "job never ran");
 	flush_workqueue(test_wq(test));
@@ -133,7 +133,7 @@ static void queue_basic_test(struct kunit *test)
 		if (p->dep_chain && prev)
 			KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base,
 									 dma_fence_get(prev)), 0);
-		f = push(test, mj);
+		f = mock_push(mj);
 		dma_fence_put(prev);
 		prev = f;
 	}
@@ -161,7 +161,7 @@ static void queue_basic_entity_cleanup(struct kunit *test)
 		mj->duration_us = 1000;
 		if (i)
 			fwsched_job_add_dependency(&mj->base, dma_fence_get(fences[i - 1]));
-		fences[i] = push(test, mj);
+		fences[i] = mock_push(mj);
 	}
 	mid = fences[ARRAY_SIZE(fences) / 2];
 	KUNIT_ASSERT_TRUE_MSG(test, mock_wait(mid, WAIT_MS), "middle job never finished");
@@ -186,7 +186,7 @@ static void queue_basic_cancel(struct kunit *test)
 	struct dma_fence *f;
 
 	ring->cancel_in_flight = true;
-	f = push(test, mock_job_new(ring, 1, 0));
+	f = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	mock_ring_destroy(ring);
 	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(f));
@@ -199,8 +199,8 @@ static void queue_basic_cancel(struct kunit *test)
 static void queue_credits(struct kunit *test)
 {
 	struct mock_ring *ring = mock_ring_new(test, 1, MOCK_MANUAL, test_wq(test));
-	struct dma_fence *f0 = push(test, mock_job_new(ring, 1, 0));
-	struct dma_fence *f1 = push(test, mock_job_new(ring, 1, 0));
+	struct dma_fence *f0 = mock_push(mock_job_new(ring, 1, 0));
+	struct dma_fence *f1 = mock_push(mock_job_new(ring, 1, 0));
 
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	flush_workqueue(test_wq(test));
@@ -261,7 +261,7 @@ static void queue_parallel_submit(struct kunit *test)
 		reinit_completion(&go);
 		for (i = 0; i < ARRAY_SIZE(ring); i++)
 			ring[i] = shared == 2 && i == 16 ?
-				  mock_ring_new_direct(test, workers * per, MOCK_MANUAL, NULL) :
+				  direct_ring(test, workers * per, MOCK_MANUAL, NULL) :
 				  mock_ring_new(test, workers * per, MOCK_MANUAL, NULL);
 		for (i = 0; i < workers; i++) {
 			struct mock_ring *r = ring[shared ? 16 : i];
@@ -314,24 +314,24 @@ static void queue_parallel_submit(struct kunit *test)
  */
 static void queue_direct_run(struct kunit *test)
 {
-	struct mock_ring *ring = mock_ring_new_direct(test, 2, MOCK_MANUAL, test_wq(test));
+	struct mock_ring *ring = direct_ring(test, 2, MOCK_MANUAL, test_wq(test));
 	struct mock_ring *other = mock_ring_new(test, 4, MOCK_MANUAL, test_wq(test));
 	struct dma_fence *f[4], *dep;
 	struct mock_job *mj;
 	int i;
 
-	f[0] = push(test, mock_job_new(ring, 1, 0));
+	f[0] = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->ran), 1,
 			    "push did not run the job itself");
 	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(ring->last_runner), current);
 
 	/* A dependency not signalled: the work item runs it later. */
-	dep = push(test, mock_job_new(other, 1, 0));
+	dep = mock_push(mock_job_new(other, 1, 0));
 	mj = mock_job_new(ring, 1, 1);
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(dep)), 0);
-	f[1] = push(test, mj);
+	f[1] = mock_push(mj);
 	/* A job ahead of it: queued behind, in order. */
-	f[2] = push(test, mock_job_new(ring, 1, 0));
+	f[2] = mock_push(mock_job_new(ring, 1, 0));
 	flush_workqueue(test_wq(test));
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->ran), 1,
 			    "ran before its dependency or ahead of an earlier job");
@@ -350,7 +350,7 @@ static void queue_direct_run(struct kunit *test)
 	flush_workqueue(test_wq(test));
 
 	/* Idle again: direct again. */
-	f[3] = push(test, mock_job_new(ring, 1, 0));
+	f[3] = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_EXPECT_EQ(test, atomic_read(&ring->ran), 4);
 	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(ring->last_runner), current);
 	KUNIT_EXPECT_EQ(test, mock_ring_advance(ring, 1, 0), 1);
@@ -437,7 +437,7 @@ static void queue_dep_kinds(struct kunit *test)
 			struct mock_job *sj = mock_job_new(src, 1, 0);
 
 			dma_fence_put(base);
-			base = push(test, sj);
+			base = mock_push(sj);
 			KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(src, 1));
 			dep = dma_fence_get(base);
 			break;
@@ -446,7 +446,7 @@ static void queue_dep_kinds(struct kunit *test)
 		if (dep)
 			KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dep), 0);
 		KUNIT_EXPECT_EQ(test, mj->base.num_deps, 1);
-		f = push(test, mj);
+		f = mock_push(mj);
 
 		flush_workqueue(test_wq(test));
 		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->ran), ran,
@@ -480,15 +480,15 @@ static void queue_dep_fan(struct kunit *test)
 		ring[i] = mock_ring_new(test, 4, MOCK_MANUAL, test_wq(test));
 
 	for (i = 0; i < 4; i++)
-		in[i] = push(test, mock_job_new(ring[i], 1, 0));
+		in[i] = mock_push(mock_job_new(ring[i], 1, 0));
 	mj = mock_job_new(ring[4], 1, 4);
 	for (i = 0; i < 4; i++)
 		fwsched_job_add_dependency(&mj->base, dma_fence_get(in[i]));
-	join = push(test, mj);
+	join = mock_push(mj);
 	for (i = 0; i < 4; i++) {
 		mj = mock_job_new(ring[5 + i % 3], 1, 1);
 		fwsched_job_add_dependency(&mj->base, dma_fence_get(join));
-		out[i] = push(test, mj);
+		out[i] = mock_push(mj);
 	}
 
 	for (i = 0; i < 3; i++)
@@ -512,7 +512,7 @@ static void queue_dep_fan(struct kunit *test)
 		mj = mock_job_new(ring[i % 8], 1, 1);
 		if (prev)
 			fwsched_job_add_dependency(&mj->base, prev);
-		prev = push(test, mj);
+		prev = mock_push(mj);
 		if (i == 15)
 			last = dma_fence_get(prev);
 	}
@@ -547,7 +547,7 @@ static void queue_dep_dedup(struct kunit *test)
 	struct dma_fence *done = foreign_fence(test, dma_fence_context_alloc(1), 1);
 	struct dma_fence *f, *fown;
 
-	fown = push(test, own);
+	fown = mock_push(own);
 	dma_fence_signal(done);
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(a1)), 0);
@@ -595,15 +595,15 @@ static void queue_errors(struct kunit *test)
 
 	hw_fail->hw_error = -EIO;
 	run_fail->run_error = -ENODEV;
-	f1 = push(test, hw_fail);
-	f2 = push(test, run_fail);
+	f1 = mock_push(hw_fail);
+	f2 = mock_push(run_fail);
 	/* A dependent of the failed job, and a dependent of that one. */
 	dep1 = mock_job_new(other, 1, 1);
 	fwsched_job_add_dependency(&dep1->base, dma_fence_get(f1));
-	f3 = push(test, dep1);
+	f3 = mock_push(dep1);
 	dep2 = mock_job_new(third, 1, 1);
 	fwsched_job_add_dependency(&dep2->base, dma_fence_get(f3));
-	f4 = push(test, dep2);
+	f4 = mock_push(dep2);
 
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 2));
 	mock_ring_advance(ring, 1, 0);
@@ -697,7 +697,7 @@ static void queue_cleanup_armed(struct kunit *test)
 	fwsched_job_add_dependency(&a->base, foreign_fence(test, dma_fence_context_alloc(1), 1));
 	fwsched_job_arm(&a->base);
 	fa = dma_fence_get(fwsched_job_finished(&a->base));
-	fb = push(test, b);
+	fb = mock_push(b);
 	KUNIT_EXPECT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	KUNIT_EXPECT_FALSE_MSG(test, dma_fence_is_signaled(fb),
 			       "signalled before an earlier armed job");
@@ -719,11 +719,11 @@ static void queue_stop_start(struct kunit *test)
 	struct dma_fence *f[6];
 	unsigned int i;
 
-	f[0] = push(test, mock_job_new(ring, 1, 0));
+	f[0] = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_EXPECT_TRUE(test, mock_wait(f[0], WAIT_MS));
 	fwsched_queue_stop(ring->q);
 	for (i = 1; i < ARRAY_SIZE(f); i++)
-		f[i] = push(test, mock_job_new(ring, 1, 0));
+		f[i] = mock_push(mock_job_new(ring, 1, 0));
 	flush_workqueue(test_wq(test));
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->ran), 1, "a stopped queue ran a job");
 	fwsched_queue_start(ring->q);
@@ -756,7 +756,7 @@ static void queue_teardown_repeat(struct kunit *test)
 			struct mock_job *mj = mock_job_new(ring, 1, 0);
 
 			mj->duration_us = 20;
-			f[i] = push(test, mj);
+			f[i] = mock_push(mj);
 		}
 		if (cancel && !mock_ring_wait_ran(ring, 4))
 			bad++;
@@ -789,7 +789,7 @@ static void queue_destroy_async(struct kunit *test)
 		struct mock_job *mj = mock_job_new(ring, 1, 0);
 
 		mj->duration_us = 100;
-		f[i] = push(test, mj);
+		f[i] = mock_push(mj);
 	}
 	mock_ring_destroy_async(ring);
 	fwsched_queue_destroy_flush();
@@ -861,7 +861,7 @@ static void queue_deadline_during_destroy(struct kunit *test)
 	ring->cancel_in_flight = true;
 	for (i = 0; i < ARRAY_SIZE(f); i++) {
 		mj[i] = mock_job_new(ring, 1, 0);
-		f[i] = push(test, mj[i]);
+		f[i] = mock_push(mj[i]);
 	}
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	r.victim = &mj[2]->base;
@@ -911,7 +911,7 @@ static void queue_start_after_destroy(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, wq);
 	ring = mock_ring_new(test, 4, MOCK_NULL, wq);
-	f = push(test, mock_job_new(ring, 1, 0));
+	f = mock_push(mock_job_new(ring, 1, 0));
 	q = fwsched_queue_get(ring->q);
 	KUNIT_EXPECT_TRUE(test, mock_wait(f, WAIT_MS));
 	fwsched_queue_stop(q);
@@ -972,7 +972,7 @@ static void queue_deadline_before_push(struct kunit *test)
 	ktime_t deadline = ktime_add_ms(ktime_get(), 3);
 	struct dma_fence *fa, *fb;
 
-	fa = push(test, a);
+	fa = mock_push(a);
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	fwsched_job_arm(&b->base);
 	fb = dma_fence_get(fwsched_job_finished(&b->base));
@@ -999,9 +999,9 @@ static void queue_credit_limit_wrap(struct kunit *test)
 	struct mock_ring *ring = mock_ring_new(test, U32_MAX, MOCK_MANUAL, test_wq(test));
 	struct dma_fence *big, *small;
 
-	big = push(test, mock_job_new(ring, U32_MAX - 1, 0));
+	big = mock_push(mock_job_new(ring, U32_MAX - 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
-	small = push(test, mock_job_new(ring, 2, 0));
+	small = mock_push(mock_job_new(ring, 2, 0));
 	flush_workqueue(test_wq(test));
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->ran), 1,
 			    "a 2-credit job ran beside a U32_MAX - 1 one (credits wrapped)");
@@ -1062,16 +1062,9 @@ static void push_race_fn(struct work_struct *w)
 	int i, ret;
 
 	for (i = 0; i < ARRAY_SIZE(pr->f); i++) {
-		struct mock_job *mj = kzalloc_obj(*mj, GFP_KERNEL);
+		struct mock_job *mj = mock_job_try_new(ring, 1, 0);
 
-		if (!mj)
-			break;
-		mj->ring = ring;
-		INIT_LIST_HEAD(&mj->link);
-		mj->hw = fwsched_fence_alloc(GFP_KERNEL);
-		if (!mj->hw || fwsched_job_init(&mj->base, ring->q, 1, 0)) {
-			fwsched_fence_free(mj->hw);
-			kfree(mj);
+		if (IS_ERR(mj)) {
 			pr->init_failed++;
 			continue;
 		}
@@ -1095,7 +1088,7 @@ static void queue_destroy_races_push(struct kunit *test)
 	for (round = 0; round < 16; round++) {
 		bool direct = round & 1;
 		struct mock_ring *ring = direct ?
-			mock_ring_new_direct(test, 4, MOCK_SIGNALLED, NULL) :
+			direct_ring(test, 4, MOCK_SIGNALLED, NULL) :
 			mock_ring_new(test, 4, round & 2 ? MOCK_NULL : MOCK_TIMER, NULL);
 
 		memset(pr, 0, sizeof(*pr));
@@ -1181,22 +1174,14 @@ static void stress_work(struct work_struct *w)
 	for (i = 0; i < s->per_worker; i++) {
 		unsigned int q = sw->first_q + i % sw->nr_q;
 		struct mock_ring *ring = s->ring[q];
-		struct mock_job *mj = kzalloc(sizeof(*mj), GFP_KERNEL);
+		struct mock_job *mj = mock_job_try_new(ring, 1, 2);
 		struct stress_cb *scb = &sw->cbs[i];
 		struct dma_fence *f, *dep;
 		unsigned int d;
 
-		if (!mj)
+		if (IS_ERR(mj))
 			break;
-		mj->ring = ring;
-		INIT_LIST_HEAD(&mj->link);
-		mj->hw = fwsched_fence_alloc(GFP_KERNEL);
 		mj->duration_us = get_random_u32_below(20);
-		if (!mj->hw || fwsched_job_init(&mj->base, ring->q, 1, 2)) {
-			fwsched_fence_free(mj->hw);
-			kfree(mj);
-			break;
-		}
 		for (d = 0; d < 2; d++) {
 			unsigned int other = get_random_u32_below(total);
 
@@ -1361,10 +1346,10 @@ static void queue_trace_order(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, register_trace_fwsched_job_done(probe_done, r), 0);
 	KUNIT_ASSERT_EQ(test, register_trace_fwsched_job_free(probe_free, r), 0);
 
-	dep = push(test, mock_job_new(other, 1, 0));
+	dep = mock_push(mock_job_new(other, 1, 0));
 	mj = mock_job_new(ring, 1, 1);
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(dep)), 0);
-	f = push(test, mj);
+	f = mock_push(mj);
 	KUNIT_EXPECT_EQ(test, mock_ring_complete(other, 1, 0), 1);
 	KUNIT_EXPECT_EQ(test, mock_ring_complete(ring, 1, 0), 1);
 	KUNIT_EXPECT_TRUE(test, mock_wait(f, WAIT_MS));
@@ -1402,8 +1387,8 @@ static void queue_print_state(struct kunit *test)
 	char want[96];
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	f0 = push(test, mock_job_new(ring, 1, 0));
-	f1 = push(test, mock_job_new(ring, 1, 0));
+	f0 = mock_push(mock_job_new(ring, 1, 0));
+	f1 = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	flush_workqueue(test_wq(test));
 

@@ -76,20 +76,12 @@ static void shr_submit(struct work_struct *w)
 	unsigned int i;
 
 	for (i = 0; i < c->jobs && !READ_ONCE(c->stop); i++) {
-		struct mock_job *mj = kzalloc(sizeof(*mj), GFP_KERNEL);
+		struct mock_job *mj = mock_job_try_new(c->ring, 1, 0);
 		struct dma_fence *f, *old = NULL;
 
-		if (!mj)
+		if (IS_ERR(mj))
 			break;
-		mj->ring = c->ring;
-		INIT_LIST_HEAD(&mj->link);
 		mj->duration_us = 50;
-		mj->hw = fwsched_fence_alloc(GFP_KERNEL);
-		if (!mj->hw || fwsched_job_init(&mj->base, c->ring->q, 1, 0)) {
-			fwsched_fence_free(mj->hw);
-			kfree(mj);
-			break;
-		}
 		fwsched_job_arm(&mj->base);
 		f = dma_fence_get(fwsched_job_finished(&mj->base));
 		fwsched_job_push(&mj->base);

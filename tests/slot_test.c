@@ -18,7 +18,7 @@
 
 #include "mock_fw.h"
 
-#define WAIT_MS 10000
+#define WAIT_MS MOCK_WAIT_MS
 #define MAX_SLOTS 64
 #define MAX_BINDS 1024
 
@@ -209,19 +209,17 @@ static struct slot_ctx *pool_new(struct kunit *test, u32 nr_slots,
 static struct mock_ring *ring_new(struct slot_ctx *ctx, u32 credit_limit,
 				  enum fwsched_priority prio)
 {
-	return mock_ring_new_pool(ctx->test, credit_limit, MOCK_MANUAL, ctx->wq,
-				  ctx->pool, prio, 0);
+	struct mock_ring_args a = {
+		.credit_limit = credit_limit, .mode = MOCK_MANUAL, .wq = ctx->wq,
+		.pool = ctx->pool, .prio = prio,
+	};
+
+	return mock_ring_create(ctx->test, &a);
 }
 
 static struct dma_fence *push(struct kunit *test, struct mock_ring *ring)
 {
-	struct mock_job *mj = mock_job_new(ring, 1, 0);
-	struct dma_fence *f;
-
-	fwsched_job_arm(&mj->base);
-	f = dma_fence_get(fwsched_job_finished(&mj->base));
-	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj->base), 0);
-	return f;
+	return mock_push(mock_job_new(ring, 1, 0));
 }
 
 static void push_n(struct kunit *test, struct mock_ring *ring, unsigned int n)

@@ -17,17 +17,7 @@
 
 #include "mock_fw.h"
 
-#define WAIT_MS 10000
-
-static struct dma_fence *push(struct kunit *test, struct mock_job *mj)
-{
-	struct dma_fence *f;
-
-	fwsched_job_arm(&mj->base);
-	f = dma_fence_get(fwsched_job_finished(&mj->base));
-	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj->base), 0);
-	return f;
-}
+#define WAIT_MS MOCK_WAIT_MS
 
 static bool wait_timeouts(struct mock_ring *ring, int n)
 {
@@ -39,8 +29,12 @@ static struct mock_ring *timed_ring(struct kunit *test, u32 credits,
 				    unsigned int timeout_ms,
 				    struct fwsched_slot_pool *pool)
 {
-	return mock_ring_new_pool(test, credits, MOCK_MANUAL, NULL, pool,
-				  FWSCHED_PRIO_NORMAL, timeout_ms);
+	struct mock_ring_args a = {
+		.credit_limit = credits, .mode = MOCK_MANUAL, .pool = pool,
+		.prio = FWSCHED_PRIO_NORMAL, .timeout_ms = timeout_ms,
+	};
+
+	return mock_ring_create(test, &a);
 }
 
 /* A stuck ring whose timeouts always extend: a clock counted in events. */
@@ -50,7 +44,7 @@ static struct mock_ring *clock_new(struct kunit *test, unsigned int period_ms,
 	struct mock_ring *clock = timed_ring(test, 1, period_ms, NULL);
 
 	atomic_set(&clock->tdr_extend, INT_MAX);
-	*f = push(test, mock_job_new(clock, 1, 0));
+	*f = mock_push(mock_job_new(clock, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(clock, 1));
 	return clock;
 }
@@ -74,8 +68,8 @@ static void tdr_ban(struct kunit *test)
 	ring->tdr_action = FWSCHED_TIMEOUT_BAN;
 	ring->cancel_in_flight = true;
 	late = mock_job_new(ring, 1, 0);
-	f0 = push(test, mock_job_new(ring, 1, 0));
-	f1 = push(test, mock_job_new(ring, 1, 0));
+	f0 = mock_push(mock_job_new(ring, 1, 0));
+	f1 = mock_push(mock_job_new(ring, 1, 0));
 
 	KUNIT_ASSERT_TRUE_MSG(test, mock_wait(f0, WAIT_MS),
 			      "stuck job never timed out");
@@ -114,9 +108,9 @@ static void tdr_slot_wait(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
 	holder = timed_ring(test, 1, 0, pool);
 	waiter = timed_ring(test, 1, 200, pool);
-	fh = push(test, mock_job_new(holder, 1, 0));
+	fh = mock_push(mock_job_new(holder, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(holder, 1));
-	fw = push(test, mock_job_new(waiter, 1, 0));
+	fw = mock_push(mock_job_new(waiter, 1, 0));
 
 	/* More than 200 ms pass: 6 periods of a 50 ms clock. */
 	clock = clock_new(test, 50, &fc);
@@ -158,7 +152,7 @@ static void tdr_suspend(struct kunit *test)
 	struct dma_fence *f, *fc;
 
 	fwsched_queue_suspend_timeout(ring->q);
-	f = push(test, mock_job_new(ring, 1, 0));
+	f = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	clock = clock_new(test, 20, &fc);
 	KUNIT_EXPECT_TRUE(test, wait_timeouts(clock, 5));
@@ -184,7 +178,7 @@ static void tdr_extend(struct kunit *test)
 
 	atomic_set(&ring->tdr_extend, INT_MAX);
 	ring->tdr_action = FWSCHED_TIMEOUT_BAN;
-	f = push(test, mock_job_new(ring, 1, 0));
+	f = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_EXPECT_TRUE_MSG(test, wait_timeouts(ring, 3),
 			      "timeout did not fire again after EXTEND");
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(f));
@@ -216,7 +210,7 @@ static void tdr_reset(struct kunit *test)
 	ring->tdr_error = -ETIMEDOUT;
 	fwsched_queue_suspend_timeout(ring->q);
 	for (i = 0; i < 3; i++)
-		f[i] = push(test, mock_job_new(ring, 1, 0));
+		f[i] = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_ASSERT_TRUE_MSG(test, mock_ring_wait_ran(ring, 3),
 			      "the three jobs never reached the hardware");
 	KUNIT_EXPECT_EQ(test, atomic_read(&ring->timeouts), 0);
@@ -232,7 +226,7 @@ static void tdr_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(ring->last_cancel_error), -ETIMEDOUT);
 
 	/* The queue keeps working: a new job runs after the resubmitted ones. */
-	f[3] = push(test, mock_job_new(ring, 1, 0));
+	f[3] = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_EXPECT_EQ(test, mock_ring_complete(ring, 3, 0), 3);
 	for (i = 1; i < 4; i++) {
 		KUNIT_EXPECT_TRUE(test, mock_wait(f[i], WAIT_MS));
@@ -268,7 +262,7 @@ static void tdr_trigger(struct kunit *test)
 
 	ring->tdr_action = FWSCHED_TIMEOUT_BAN;
 	ring->cancel_in_flight = true;
-	f = push(test, mock_job_new(ring, 1, 0));
+	f = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	hrtimer_setup_on_stack(&c.timer, trigger_fire, CLOCK_MONOTONIC,
 			       HRTIMER_MODE_REL_HARD);
@@ -291,13 +285,13 @@ static void job_error_propagates(struct kunit *test)
 	struct mock_job *a = mock_job_new(r1, 1, 0), *b, *c;
 	struct dma_fence *fa, *fb, *fc;
 
-	fa = push(test, a);
+	fa = mock_push(a);
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(r1, 1));
 	b = mock_job_new(r2, 1, 1);
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&b->base, dma_fence_get(fa)), 0);
-	fb = push(test, b);
+	fb = mock_push(b);
 	c = mock_job_new(r2, 1, 1);
-	fc = push(test, c);
+	fc = mock_push(c);
 
 	fwsched_job_set_error(&a->base, -EIO);
 	KUNIT_EXPECT_EQ(test, mock_ring_advance(r1, 1, 0), 1);
@@ -330,8 +324,10 @@ static void priority_while_running(struct kunit *test)
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
 	KUNIT_ASSERT_NOT_NULL(test, wq);
-	ring = mock_ring_new_pool(test, 1, MOCK_MANUAL, wq, pool, FWSCHED_PRIO_NORMAL, 0);
-	f = push(test, mock_job_new(ring, 1, 0));
+	ring = mock_ring_create(test, &(struct mock_ring_args){
+		.credit_limit = 1, .mode = MOCK_MANUAL, .wq = wq, .pool = pool,
+		.prio = FWSCHED_PRIO_NORMAL });
+	f = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	KUNIT_EXPECT_EQ(test, fwsched_slot_pool_held(pool, FWSCHED_PRIO_NORMAL), 1);
 	KUNIT_EXPECT_EQ(test, fwsched_queue_set_priority(ring->q, FWSCHED_PRIO_REALTIME), 0);
@@ -362,11 +358,11 @@ static void deadline_propagates(struct kunit *test)
 	struct dma_fence *fa, *fb;
 	ktime_t deadline = ktime_add_ms(ktime_get(), 5);
 
-	fa = push(test, mock_job_new(r1, 1, 0));
+	fa = mock_push(mock_job_new(r1, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(r1, 1));
 	b = mock_job_new(r2, 1, 1);
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&b->base, dma_fence_get(fa)), 0);
-	fb = push(test, b);
+	fb = mock_push(b);
 
 	dma_fence_set_deadline(fb, deadline);
 	KUNIT_EXPECT_TRUE_MSG(test, wait_event_timeout(r2->wait, atomic_read(&r2->deadlines),
