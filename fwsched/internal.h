@@ -120,92 +120,93 @@ struct fwsched_slot_ref {
  * reference until it is freed.  Finished fences hold references on
  * @timeline only, never on the queue.
  *
- * Locking: @lock protects @state, @pending, @in_flight, @credits, @running,
- * @priority and @priority_changed.  It is never taken from a fence callback, so it
- * needs no irqsave.  @slot is its pool's lock's (see &struct
- * fwsched_slot_ref); the pool lock nests inside @lock.  @done is a
- * lock-free list filled by hardware-fence callbacks (any context) and
- * emptied by the work item (and destroy, once the work item is disabled).
- * Only the holder of the run right (@running: the work item, a direct
- * push, the timeout handler, destroy) calls run_job, looks at a job for a
- * deadline, or frees a pushed job that never completed; so the head of
- * @pending is the holder's to examine without @lock.
+ * The run right (@running) is held by whoever may call run_job, look at a
+ * job for a deadline, or free a pushed job that never completed: the work
+ * item, a direct push, the timeout handler (with the work item disabled),
+ * destroy (from its cancel pass to its end).  Take it with
+ * fwsched_queue_own(), give it back with fwsched_queue_disown().
  *
+ * Field rules, as in kernel/workqueue.c:
+ *
+ * - C: constant after fwsched_queue_create().
+ * - L: @lock, a plain spinlock, never taken in a fence callback or irq.
+ * - R: the holder of the run right (the head of @pending in particular).
+ * - W: the queue's work item, or destroy once it is disabled.
+ * - P: the slot pool's lock (see &struct fwsched_slot_ref).
+ * - A: atomic or lock-free, any context.
+ * - M: fwsched's debug mutex (debug.c).
  */
 struct fwsched_queue {
-	/** @ref: see Lifetime. */
+	/** @ref: A. See Lifetime. */
 	struct kref ref;
-	/** @ops: constant. */
+	/** @ops: C. */
 	const struct fwsched_queue_ops *ops;
-	/** @timeline: issues the finished fences; constant. */
+	/** @timeline: C. Issues the finished fences. */
 	struct fwsched_timeline *timeline;
-	/** @wq: constant. */
+	/** @wq: C. */
 	struct workqueue_struct *wq;
-	/** @work: runs ready jobs and frees finished ones. */
+	/** @work: A. Runs ready jobs and frees finished ones. */
 	struct work_struct work;
-	/** @destroy_work: fwsched_queue_destroy_async(). */
+	/** @destroy_work: A. fwsched_queue_destroy_async(). */
 	struct work_struct destroy_work;
-	/** @priv: constant. */
+	/** @priv: C. */
 	void *priv;
 
-	/** @lock: see Locking. */
+	/** @lock: protects the L fields. */
 	spinlock_t lock;
-	/** @state: &enum fwsched_queue_state; @lock. */
+	/** @state: L. &enum fwsched_queue_state. */
 	enum fwsched_queue_state state;
-	/** @pending: pushed jobs not yet run, in seqno order; @lock. */
+	/** @pending: L, head R. Pushed jobs not yet run, in seqno order. */
 	struct list_head pending;
-	/** @in_flight: jobs given to run_job, in order; @lock. */
+	/** @in_flight: L. Jobs given to run_job, in order. */
 	struct list_head in_flight;
-	/** @credit_limit: constant. */
+	/** @credit_limit: C. */
 	u32 credit_limit;
-	/** @direct: &fwsched_queue_args.direct_run; constant. */
+	/** @direct: C. &fwsched_queue_args.direct_run. */
 	bool direct;
-	/**
-	 * @running: someone owns the right to call run_job: the work item
-	 * running jobs, a direct push, or the timeout handler; @lock.
-	 */
+	/** @running: L. The run right is held. */
 	bool running;
-	/** @credits: credits of the jobs in @in_flight; @lock. */
+	/** @credits: L. Credits of the jobs in @in_flight. */
 	u32 credits;
-	/** @priority: &enum fwsched_priority; @lock. */
+	/** @priority: L. &enum fwsched_priority. */
 	enum fwsched_priority priority;
-	/** @priority_changed: the work item has to apply @priority; @lock. */
+	/** @priority_changed: L. The work item has to apply @priority. */
 	bool priority_changed;
-	/** @slot: the queue's slot state, if it has a slot pool. */
+	/** @slot: P (and W for @slot.runs). The queue's slot state. */
 	struct fwsched_slot_ref slot;
 
-	/** @timeout: the timeout in ns, 0 for none; constant. */
+	/** @timeout: C. The timeout in ns, 0 for none. */
 	u64 timeout;
-	/** @timeout_work: fires when the oldest job in flight ran out of time. */
+	/** @timeout_work: A. Fires when the oldest job in flight ran out of time. */
 	struct delayed_work timeout_work;
-	/** @timeout_left: hardware time the oldest job in flight has left; @lock. */
+	/** @timeout_left: L. Hardware time the oldest job in flight has left. */
 	s64 timeout_left;
-	/** @timeout_since: when @timeout_left last started to run down; @lock. */
+	/** @timeout_since: L. When @timeout_left last started to run down. */
 	ktime_t timeout_since;
-	/** @timeout_pause: FWSCHED_TIMEOUT_PAUSE_* reasons not to count; @lock. */
+	/** @timeout_pause: L. FWSCHED_TIMEOUT_PAUSE_* reasons not to count. */
 	u8 timeout_pause;
-	/** @timeout_counting: @timeout_left is running down; @lock. */
+	/** @timeout_counting: L. @timeout_left is running down. */
 	bool timeout_counting;
-	/** @timeout_now: fwsched_queue_trigger_timeout() was called; atomic. */
+	/** @timeout_now: A. fwsched_queue_trigger_timeout() was called. */
 	atomic_t timeout_now;
-	/** @deadlines: finished fences with a new deadline; lock-free. */
+	/** @deadlines: A; emptied by R. Finished fences with a new deadline. */
 	struct llist_head deadlines;
 
-	/** @stats_on: &fwsched_queue_args.stats; constant. */
+	/** @stats_on: C. &fwsched_queue_args.stats. */
 	bool stats_on;
-	/** @jobs_completed: see &struct fwsched_queue_stats; @lock. */
+	/** @jobs_completed: L. See &struct fwsched_queue_stats. */
 	u64 jobs_completed;
-	/** @busy_ns: closed busy periods; @lock. */
+	/** @busy_ns: L. Closed busy periods. */
 	u64 busy_ns;
-	/** @busy_since: start of the open busy period; @lock. */
+	/** @busy_since: L. Start of the open busy period. */
 	ktime_t busy_since;
-	/** @debug_link: in fwsched's list of queues; its mutex. */
+	/** @debug_link: M. In fwsched's list of queues. */
 	struct list_head debug_link;
 
-	/** @done: jobs whose hardware fence signalled; lock-free. */
+	/** @done: A; emptied by W. Jobs whose hardware fence signalled. */
 	struct llist_head done;
 	/**
-	 * @callbacks: hardware-fence callbacks installed and not yet
+	 * @callbacks: A. Hardware-fence callbacks installed and not yet
 	 * finished.  Destroy waits for zero, so that no callback still
 	 * touches the queue when it is gone.
 	 */
