@@ -318,7 +318,8 @@ static void priority_while_running(struct kunit *test)
 {
 	struct fwsched_slot_pool_args args = { .nr_slots = 2 };
 	struct fwsched_slot_pool *pool = fwsched_slot_pool_create(&args);
-	struct workqueue_struct *wq = alloc_workqueue("fwsched-prio", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	struct workqueue_struct *wq = alloc_workqueue("fwsched-prio",
+						      WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	struct mock_ring *ring;
 	struct dma_fence *f;
 
