@@ -601,6 +601,35 @@ static void slot_no_preempt(struct kunit *test)
 	pool_done(test, ctx);
 }
 
+/*
+ * One slot, preemption on: @low runs two jobs, then @high asks for the slot
+ * and the pool preempts @low through the driver (ctx->preempt_fence).
+ */
+static void preempt_low_for_high(struct kunit *test, struct slot_ctx *ctx,
+				 struct mock_ring *low, struct mock_ring *high)
+{
+	ctx->preempt_fence = fwsched_fence_alloc(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->preempt_fence);
+	push_n(test, low, 2);
+	settle(ctx);
+	KUNIT_EXPECT_EQ(test, atomic_read(&low->ran), 2);
+	push_n(test, high, 1);
+	settle(ctx);
+	KUNIT_ASSERT_EQ_MSG(test, ctx->preempts, 1, "busy low holder not preempted");
+}
+
+/* The firmware reports the preempted context saved: the slot is free. */
+static void preempt_done(struct slot_ctx *ctx)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ctx->lock, flags);
+	slot_leave(ctx, ctx->preempted);
+	spin_unlock_irqrestore(&ctx->lock, flags);
+	fwsched_fence_signal(ctx->preempt_fence, 0);
+	settle(ctx);
+}
+
 /* With preemption a busy lower holder is evicted through the driver. */
 static void slot_preempt_busy(struct kunit *test)
 {
@@ -608,26 +637,11 @@ static void slot_preempt_busy(struct kunit *test)
 	struct mock_ring *low = ring_new(ctx, 4, FWSCHED_PRIO_LOW);
 	struct mock_ring *high = ring_new(ctx, 4, FWSCHED_PRIO_HIGH);
 	struct fwsched_slot_stats st;
-	unsigned long flags;
 
-	ctx->preempt_fence = fwsched_fence_alloc(GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, ctx->preempt_fence);
-	push_n(test, low, 2);
-	settle(ctx);
-	KUNIT_EXPECT_EQ(test, atomic_read(&low->ran), 2);
-
-	push_n(test, high, 1);
-	settle(ctx);
-	KUNIT_EXPECT_EQ_MSG(test, ctx->preempts, 1, "busy low holder not preempted");
+	preempt_low_for_high(test, ctx, low, high);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&high->ran), 0,
 			    "high queue ran before the preemption completed");
-
-	/* The firmware reports the preemption done. */
-	spin_lock_irqsave(&ctx->lock, flags);
-	slot_leave(ctx, ctx->preempted);
-	spin_unlock_irqrestore(&ctx->lock, flags);
-	fwsched_fence_signal(ctx->preempt_fence, 0);
-	settle(ctx);
+	preempt_done(ctx);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&high->ran), 1,
 			    "high queue did not run after the preemption");
 
@@ -659,16 +673,9 @@ static void slot_preempt_pending_destroy(struct kunit *test)
 	struct slot_ctx *ctx = pool_new(test, 1, FWSCHED_SLOT_RELEASE_IDLE, 0, true);
 	struct mock_ring *low = ring_new(ctx, 4, FWSCHED_PRIO_LOW);
 	struct mock_ring *high = ring_new(ctx, 4, FWSCHED_PRIO_HIGH);
-	unsigned long flags;
 
-	ctx->preempt_fence = fwsched_fence_alloc(GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, ctx->preempt_fence);
 	low->cancel_in_flight = true;
-	push_n(test, low, 2);
-	settle(ctx);
-	push_n(test, high, 1);
-	settle(ctx);
-	KUNIT_ASSERT_EQ_MSG(test, ctx->preempts, 1, "busy low holder not preempted");
+	preempt_low_for_high(test, ctx, low, high);
 
 	/* Destroy low while the firmware is still saving it. */
 	mock_ring_destroy_async(low);
@@ -681,10 +688,7 @@ static void slot_preempt_pending_destroy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->violations, 0);
 
 	/* The firmware reports the context saved: now the slot is free. */
-	spin_lock_irqsave(&ctx->lock, flags);
-	slot_leave(ctx, ctx->preempted);
-	spin_unlock_irqrestore(&ctx->lock, flags);
-	fwsched_fence_signal(ctx->preempt_fence, 0);
+	preempt_done(ctx);
 	fwsched_queue_destroy_flush();
 	settle(ctx);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&high->ran), 1,
@@ -706,21 +710,10 @@ static void slot_destroy_preempted_no_cancel(struct kunit *test)
 	struct slot_ctx *ctx = pool_new(test, 1, FWSCHED_SLOT_RELEASE_IDLE, 0, true);
 	struct mock_ring *low = ring_new(ctx, 4, FWSCHED_PRIO_LOW);
 	struct mock_ring *high = ring_new(ctx, 4, FWSCHED_PRIO_HIGH);
-	unsigned long flags;
 	bool bound;
 
-	ctx->preempt_fence = fwsched_fence_alloc(GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, ctx->preempt_fence);
-	push_n(test, low, 2);
-	settle(ctx);
-	push_n(test, high, 1);
-	settle(ctx);
-	KUNIT_ASSERT_EQ(test, ctx->preempts, 1);
-	spin_lock_irqsave(&ctx->lock, flags);
-	slot_leave(ctx, ctx->preempted);
-	spin_unlock_irqrestore(&ctx->lock, flags);
-	fwsched_fence_signal(ctx->preempt_fence, 0);
-	settle(ctx);
+	preempt_low_for_high(test, ctx, low, high);
+	preempt_done(ctx);
 	KUNIT_ASSERT_EQ(test, atomic_read(&high->ran), 1);
 
 	/*
