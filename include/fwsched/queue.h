@@ -263,10 +263,11 @@ struct fwsched_queue;
  * held: on the queue's workqueue, or from the pusher (direct run; a push to
  * a destroyed or banned queue), the destroying task, or fwsched's timeout
  * workqueue (timed_out, reset, and what a ban or reset cancels).  Each
- * callback says which.  run_job, free_job and cancel_job are on the fence-signalling path:
- * they must not allocate memory other than GFP_NOWAIT/GFP_ATOMIC, must not
- * take a lock that is held while allocating with GFP_KERNEL, and must not
- * wait for anything that reclaim may wait for.  fwsched calls them inside
+ * callback says which.  run_job, free_job and cancel_job are on the
+ * fence-signalling path: they must not allocate memory other than
+ * GFP_NOWAIT/GFP_ATOMIC, must not take a lock that is held while allocating
+ * with GFP_KERNEL, and must not wait for anything that reclaim may wait
+ * for.  fwsched calls them inside
  * dma_fence_begin_signalling(), so lockdep reports a violation.
  */
 struct fwsched_queue_ops {
