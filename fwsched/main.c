@@ -10,8 +10,6 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
-#include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/workqueue.h>
 
 #include "internal.h"
