@@ -39,8 +39,9 @@ check:
 	scripts/check.sh $(KVER)
 
 check-selftest:
-	scripts/test_ktap.py; t=$$?; \
 	scripts/check.sh --selftest $(KVER); a=$$?; \
+	FWSCHED_KUNIT=$$(scripts/kernel.sh --print-src $(KVER))/tools/testing/kunit \
+		scripts/test_ktap.py; t=$$?; \
 	scripts/analyze.sh --selftest $(KVER); b=$$?; \
 	[ $$t -eq 0 ] && [ $$a -eq 0 ] && [ $$b -eq 0 ]
 

@@ -93,6 +93,7 @@ boot_plans() {
 
 		set +e
 		verdict=$(python3 "$here/ktap.py" "$log" "$plan" --name "$name" \
+			--kunit "$cache/src/linux-source-$kver/tools/testing/kunit" \
 			--history "$logs/$name.durations.json")
 		set -e
 		res=$(printf '%s\n' "$verdict" | sed -n 's/^RESULT //p')

@@ -4,6 +4,7 @@
 # kernel.sh - fetch Debian's linux-source package and build a UML kernel.
 #
 #   scripts/kernel.sh [--print] KVER FLAVOUR
+#   scripts/kernel.sh --print-src KVER    where the unpacked source is
 #
 # KVER is 7.3 or 7.2; FLAVOUR is a fragment in scripts/configs/ (debug, bench).
 # The source comes only from Debian's linux-source-KVER package, downloaded
@@ -29,6 +30,7 @@ die() { log "error: $*"; exit 1; }
 
 print_only=0
 if [ "${1:-}" = "--print" ]; then print_only=1; shift; fi
+if [ "${1:-}" = "--print-src" ]; then echo "$cache/src/linux-source-${2:?KVER}"; exit 0; fi
 kver=${1:?usage: kernel.sh [--print] KVER FLAVOUR}
 flavour=${2:?usage: kernel.sh [--print] KVER FLAVOUR}
 frag=$here/configs/$flavour.config

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Judge one UML boot of the fwsched test harness from its console log.
+"""Judge one boot of the fwsched test harness from its console log.
 
-    ktap.py CONSOLE.LOG PLAN [--name NAME] [--history FILE]
+    ktap.py CONSOLE.LOG PLAN [--name NAME] [--history FILE] [--kunit DIR]
 
-Reads KUnit's KTAP off the console, and every kernel report (KASAN, lockdep,
-kmemleak, WARN, BUG, Oops) that KUnit itself does not see: a report raised in
-a worker thread does not fail a KUnit case, so the console is the judge.
+Reads KUnit's KTAP off the console with the kernel's own parser
+(tools/testing/kunit/kunit_parser.py of the kernel under test: --kunit, or
+$FWSCHED_KUNIT, or the newest linux-source in the fwsched cache), one KTAP
+document per module load, and every kernel report (KASAN, lockdep,
+kmemleak, WARN, BUG, Oops) that KUnit itself does not see: a report raised
+in a worker thread does not fail a KUnit case, so the console is the judge.
+A suite the parser finds incomplete (a case missing, a result line never
+printed) fails as "kunit".
 Prints one line per test case and one per boot check, then a last line
 
     RESULT <passed> <failed> caught=<category,...>
@@ -27,11 +32,12 @@ A task the hung-task detector reports (blocked longer than the plan's
 hung_task timeout, with its stack on the console) fails the boot as "hung".
 """
 
+import glob
+import io
 import json
 import os
-import statistics
-
 import re
+import statistics
 import sys
 
 TIMESTAMP = re.compile(r"^\[\s*(\d+\.\d+)\]\s?")
@@ -77,7 +83,61 @@ def stamp_and_strip(raw):
     return when, line
 
 
-def judge(log_path, plan_path, name, history_path=None):
+def load_kunit_parser(kunit_dir):
+    """Import the kernel's kunit_parser and kunit_printer modules."""
+    if not kunit_dir:
+        kunit_dir = os.environ.get("FWSCHED_KUNIT")
+    if not kunit_dir:
+        cache = os.environ.get("FWSCHED_CACHE") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "fwsched")
+        found = sorted(glob.glob(os.path.join(
+            cache, "src", "linux-source-*", "tools", "testing", "kunit", "kunit_parser.py")))
+        kunit_dir = os.path.dirname(found[-1]) if found else None
+    if not kunit_dir or not os.path.exists(os.path.join(kunit_dir, "kunit_parser.py")):
+        sys.exit("ktap.py: no kunit_parser.py (give --kunit DIR, the kernel's "
+                 "tools/testing/kunit; make check fetches the kernel source)")
+    sys.path.insert(0, kunit_dir)
+    import kunit_parser  # pylint: disable=import-outside-toplevel
+    import kunit_printer  # pylint: disable=import-outside-toplevel
+    return kunit_parser, kunit_printer
+
+
+def ktap_documents(lines):
+    """Split console lines into KTAP documents: each module load prints
+    one, starting with an unindented "KTAP version" line."""
+    docs = []
+    for line in lines:
+        if re.match(r"^KTAP version \d+$", line):
+            docs.append([])
+        if docs:
+            docs[-1].append(line)
+    return docs
+
+
+def parse_ktap(lines, kunit_dir):
+    """Suites and cases from the kernel's parser.
+
+    Returns ({suite: ok}, [(suite, case, ok, skip)], [parser error]).
+    """
+    parser, printer_mod = load_kunit_parser(kunit_dir)
+    status = parser.TestStatus
+    suites, cases, errors = {}, [], []
+    for doc in ktap_documents(lines):
+        out = io.StringIO()
+        main = parser.parse_run_tests(doc, printer_mod.Printer(output=out))
+        errors += [l.split("[ERROR]", 1)[1].strip()
+                   for l in out.getvalue().splitlines() if "[ERROR]" in l]
+        for suite in main.subtests:
+            name = suite.name or "?"
+            suites[name] = suite.status in (status.SUCCESS, status.SKIPPED)
+            for case in suite.subtests:
+                skip = case.status == status.SKIPPED
+                cases.append((name, case.name or "?",
+                              case.status == status.SUCCESS or skip, skip))
+    return suites, cases, errors
+
+
+def judge(log_path, plan_path, name, history_path=None, kunit_dir=None):
     with open(log_path, errors="replace", newline="\n") as f:
         stamped = [stamp_and_strip(l.rstrip("\n")) for l in f]
     with open(plan_path) as f:
@@ -85,8 +145,8 @@ def judge(log_path, plan_path, name, history_path=None):
     expected = re.findall(r"^#\s*expect:\s*(\S+)", plan, re.M)
 
     started = False
-    suites = {}          # suite -> "ok"/"not ok"
-    cases = []           # (suite, case, ok, skip, seconds)
+    ktap = []            # console lines for the KTAP parser
+    durations = {}       # (suite, case) -> seconds, from the printk stamps
     suite = "?"          # the suite whose cases are being printed
     reports = []         # (category, line)
     debug_locks = None
@@ -117,10 +177,10 @@ def judge(log_path, plan_path, name, history_path=None):
             continue
         if line.startswith("FWSCHED-"):
             continue
+        ktap.append(line)
 
-        # KTAP from a module: "    # Subtest: SUITE" and its cases at
-        # indent 4, the suite's own result at indent 0; parameterised
-        # cases nest one level deeper and are summed up by their case line.
+        # Durations only (the verdicts are kunit_parser's): a suite's
+        # "# Subtest:" and its case lines at indent 4.
         m = re.match(r"^(\s*)# Subtest: (\S+)", line)
         if m:
             if len(m.group(1)) == 4:
@@ -129,24 +189,19 @@ def judge(log_path, plan_path, name, history_path=None):
             continue
         m = RESULT.match(line)
         if m:
-            indent = len(m.group(1))
-            ok = m.group(2) == "ok"
-            tname = m.group(4)
-            skip = bool(m.group(5) and "SKIP" in m.group(5).upper())
-            if indent == 0:
-                suites[tname] = ok
-            elif indent == 4:
-                secs = None
+            if len(m.group(1)) == 4:
                 if when is not None and last_mark is not None:
-                    secs = when - last_mark
+                    durations[(suite, m.group(4))] = when - last_mark
                 last_mark = when
-                cases.append((suite, tname, ok, skip, secs))
             continue
 
         for cat, pat in REPORTS:
             if pat.search(line):
                 reports.append((cat, line.strip()))
                 break
+
+    suites, parsed, parse_errors = parse_ktap(ktap, kunit_dir)
+    cases = [(s, c, ok, skip, durations.get((s, c))) for s, c, ok, skip in parsed]
 
     passed = failed = 0
     caught = set()
@@ -199,6 +254,9 @@ def judge(log_path, plan_path, name, history_path=None):
             caught.add("kunit")
             if not any(c[0] == suite and not c[2] for c in cases):
                 result(False, f"{suite}", "suite reported not ok")
+    if parse_errors:
+        caught.add("kunit")
+        result(False, f"boot:{name} ktap", "; ".join(parse_errors)[:300])
     for suite in expected:
         if suite not in suites:
             result(False, f"{suite}", "expected suite never ran")
@@ -241,21 +299,17 @@ def judge(log_path, plan_path, name, history_path=None):
 
 def main():
     args = sys.argv[1:]
-    name = None
-    history = None
-    if "--name" in args:
-        i = args.index("--name")
-        name = args[i + 1]
-        del args[i:i + 2]
-    if "--history" in args:
-        i = args.index("--history")
-        history = args[i + 1]
-        del args[i:i + 2]
+    opts = {"--name": None, "--history": None, "--kunit": None}
+    for opt in opts:
+        if opt in args:
+            i = args.index(opt)
+            opts[opt] = args[i + 1]
+            del args[i:i + 2]
     if len(args) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    return judge(args[0], args[1], name or args[1], history)
-
+    return judge(args[0], args[1], opts["--name"] or args[1], opts["--history"],
+                 opts["--kunit"])
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Self-test of ktap.py's timing and stall checks, on consoles made here.
+"""Self-test of ktap.py, on consoles made here.
 
-    test_ktap.py
+    test_ktap.py      (ktap.py finds the kernel's kunit_parser.py; see there)
 
 Run by "make check-selftest".  The cases are the harness's own regressions:
 
@@ -13,6 +13,10 @@ Run by "make check-selftest".  The cases are the harness's own regressions:
   the kernel's printk stamps.
 * A case far above its usual time is flagged "slow" from the history.
 * A hung-task report fails the boot as "hung", with its stack on the log.
+* KTAP is read by the kernel's kunit_parser.py: a failed parameter of a
+  parameterised case, a SKIP directive, a suite cut short before its plan
+  and a kernel report printed between the result lines are all judged as
+  KUnit means them.
 
 Prints one line per check and "N passed, N failed".
 """
@@ -30,20 +34,30 @@ KTAP = os.path.join(HERE, "ktap.py")
 PLAN = "# expect: fwsched_queue\n"
 
 
-def console(cases, hung=False):
+def console(cases, hung=False, extra=None):
     """A console: each case (name, kernel_start, kernel_end); the host
-    stamp of a result line is the kernel time of the next message."""
+    stamp of a result line is the kernel time of the next message.  A
+    case name may carry a KTAP directive ("name # SKIP why").  extra maps
+    a case index to lines printed before its result line."""
     out = io.StringIO()
     out.write("[  1.000] FWSCHED-INIT: 7.3.4 cpus=2\n")
+    out.write("[  2.000] [    1.000000] KTAP version 1\n")
+    out.write("[  2.000] [    1.000000] 1..1\n")
+    out.write("[  2.000] [    1.000000]     KTAP version 1\n")
     out.write("[  2.000] [    1.000000]     # Subtest: fwsched_queue\n")
+    out.write(f"[  2.000] [    1.000000]     1..{len(cases)}\n")
     ends = [c[2] for c in cases]
     for i, (name, _, end) in enumerate(cases):
+        for line in (extra or {}).get(i, []):
+            out.write(f"[{end:9.3f}] [{end:12.6f}] {line}\n")
         host = ends[i + 1] if i + 1 < len(ends) else end
-        out.write(f"[{host + 1:9.3f}] [{end:12.6f}]     ok {i + 1} {name}\n")
+        verdict = "not ok" if name.startswith("!") else "ok"
+        out.write(f"[{host + 1:9.3f}] [{end:12.6f}]     {verdict} {i + 1} {name.lstrip('!')}\n")
     if hung:
         out.write("[ 99.000] [   98.000000] INFO: task kworker/1:2:40 blocked for "
                   "more than 120 seconds.\n")
-    out.write("[100.000] [   99.000000] ok 1 fwsched_queue\n")
+    suite_ok = "not ok" if any(c[0].startswith("!") for c in cases) else "ok"
+    out.write(f"[100.000] [   99.000000] {suite_ok} 1 fwsched_queue\n")
     out.write("[100.100] FWSCHED-DEBUG-LOCKS: 1\n")
     out.write("[100.200] FWSCHED-DONE\n")
     return out.getvalue()
@@ -109,6 +123,30 @@ def main():
 
     out, _ = run(console(cases))
     check("RESULT 5 0" in out, "a clean console passes (3 cases, 2 boot checks)")
+
+    # What the kernel's kunit_parser.py brings: parameterised cases,
+    # directives, a suite cut short, reports inside the KTAP.
+    params = {1: ["        KTAP version 1", "        # Subtest: queue_param",
+                  "        ok 1 credits=1", "        not ok 2 credits=64",
+                  "        1..2"]}
+    out, _ = run(console([("queue_a", 1.0, 1.1), ("!queue_param", 1.1, 1.2)],
+                         extra=params))
+    check("FAIL fwsched_queue.queue_param" in out and "caught=kunit" in out,
+          "a failed parameter fails its case")
+    out, _ = run(console([("queue_a", 1.0, 1.1), ("queue_b # SKIP no slots", 1.1, 1.2)]))
+    check("skip fwsched_queue.queue_b" in out and "RESULT 3 0" in out,
+          "a SKIP directive is a skip, not a pass or a failure")
+    short = console(cases).replace("     1..3", "     1..4")
+    out, _ = run(short)
+    check("boot:t ktap" in out and "caught=kunit" in out,
+          "a suite that ends before its plan is done fails")
+    report = {1: ["------------[ cut here ]------------",
+                  "WARNING: CPU: 1 PID: 40 at fwsched/queue.c:100 x+0x1/0x2",
+                  "---[ end trace 0000000000000000 ]---"]}
+    out, _ = run(console(cases, extra=report))
+    check("ok   fwsched_queue.queue_stop_start" in out and "caught=warn" in out
+          and "boot:t ktap" not in out,
+          "a report inside the KTAP is caught and the cases still count")
 
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
