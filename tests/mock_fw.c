@@ -106,7 +106,7 @@ static struct dma_fence *mock_run_job(struct fwsched_job *job)
 		mock_job_complete(ring, mj, 0);
 	else if (ring->mode == MOCK_TIMER && start_timer)
 		hrtimer_start(&ring->timer, us_to_ktime(mj->duration_us ?: 1),
-			      HRTIMER_MODE_REL_HARD);
+			      HRTIMER_MODE_REL);
 	else if (ring->mode == MOCK_NULL)
 		atomic_inc(&ring->completed);
 
@@ -275,7 +275,7 @@ struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_ar
 	INIT_LIST_HEAD(&ring->submitted);
 	init_waitqueue_head(&ring->wait);
 	hrtimer_setup(&ring->timer, mock_ring_timer, CLOCK_MONOTONIC,
-		      HRTIMER_MODE_REL_HARD);
+		      HRTIMER_MODE_REL);
 
 	ring->hw_tl = fwsched_timeline_create("fwsched-mock-fw", "mock-hw");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ring->hw_tl));

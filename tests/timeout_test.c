@@ -265,8 +265,8 @@ static void tdr_trigger(struct kunit *test)
 	f = mock_push(mock_job_new(ring, 1, 0));
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 1));
 	hrtimer_setup_on_stack(&c.timer, trigger_fire, CLOCK_MONOTONIC,
-			       HRTIMER_MODE_REL_HARD);
-	hrtimer_start(&c.timer, us_to_ktime(100), HRTIMER_MODE_REL_HARD);
+			       HRTIMER_MODE_REL);
+	hrtimer_start(&c.timer, us_to_ktime(100), HRTIMER_MODE_REL);
 	KUNIT_EXPECT_TRUE_MSG(test, wait_timeouts(ring, 1),
 			      "triggered timeout never handled");
 	KUNIT_EXPECT_TRUE(test, mock_wait(f, WAIT_MS));

@@ -51,7 +51,10 @@
  *
  * Allocation: fwsched_fence_alloc() is the only allocation.  Arming and
  * signalling allocate nothing, never sleep, and may be called from any
- * context including hard interrupts.
+ * context including hard interrupts.  Fence locks are spinlock_t (as for
+ * every dma_fence): on PREEMPT_RT that excludes hard interrupt context
+ * (HRTIMER_MODE_HARD timers, non-threaded handlers); signal from a threaded
+ * handler there.
  */
 
 /**

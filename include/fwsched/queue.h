@@ -190,6 +190,7 @@
  * fwsched_slot_pool_create()          yes         GFP_KERNEL  process
  * fwsched_slot_pool_destroy()         no          no          any
  * fwsched_fence_signal()              no          no          any, hard irq included
+ *                                                             (not on PREEMPT_RT)
  * run_job, free_job, cancel_job,      must not    GFP_NOWAIT  the queue's work item (or
  * set_deadline, slot bind/unbind/                 at most     the pusher, direct run),
  * preempt (driver)                                            signalling section

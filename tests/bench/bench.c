@@ -171,7 +171,7 @@ static struct dma_fence *bring_run(struct bjob *j)
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
 	if (start_timer)
-		hrtimer_start(&r->timer, us_to_ktime(r->job_us), HRTIMER_MODE_REL_HARD);
+		hrtimer_start(&r->timer, us_to_ktime(r->job_us), HRTIMER_MODE_REL);
 	if (r->defer)
 		wake_up(&r->b->fw_wait);
 	else
@@ -321,7 +321,7 @@ static struct bring *bring_new(enum impl im, u32 credits, bool defer)
 	INIT_LIST_HEAD(&r->floor_list);
 	INIT_WORK(&r->floor_work, floor_work_fn);
 	r->hw_context = dma_fence_context_alloc(1);
-	hrtimer_setup(&r->timer, bring_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	hrtimer_setup(&r->timer, bring_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 
 	if (is_fwsched(im)) {
 		struct fwsched_queue_args args = {

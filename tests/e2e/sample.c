@@ -100,7 +100,7 @@ static struct dma_fence *sample_run_job(struct fwsched_job *base)
 	spin_unlock_irqrestore(&ring->lock, flags);
 	if (start && job->duration_us != SAMPLE_HANG)
 		hrtimer_start(&ring->timer, us_to_ktime(job->duration_us),
-			      HRTIMER_MODE_REL_HARD);
+			      HRTIMER_MODE_REL);
 	return dma_fence_get(&job->hw->base);	/* fwsched drops it on signal */
 }
 
@@ -223,7 +223,7 @@ static int sample_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	spin_lock_init(&ring->lock);
 	INIT_LIST_HEAD(&ring->hw_jobs);
-	hrtimer_setup(&ring->timer, sample_irq, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	hrtimer_setup(&ring->timer, sample_irq, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	snprintf(name, sizeof(name), "sample-%d-%d", task_tgid_nr(current),
 		 atomic_inc_return(&sample_seq));
 	ring->hw_tl = fwsched_timeline_create("fwsched_sample_fw", name);

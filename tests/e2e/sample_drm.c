@@ -53,7 +53,7 @@ static struct dma_fence *twin_run(struct drm_sched_job *job)
 	spin_lock_init(&j->lock);
 	dma_fence_init(&j->hw, &twin_hw_ops, &j->lock, dma_fence_context_alloc(1), 1);
 	WRITE_ONCE(twin_running, j);
-	hrtimer_start(&twin_timer, us_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	hrtimer_start(&twin_timer, us_to_ktime(1000), HRTIMER_MODE_REL);
 	return dma_fence_get(&j->hw);
 }
 
@@ -86,7 +86,7 @@ static int __init twin_init(void)
 	struct twin_job *j;
 	int ret;
 
-	hrtimer_setup(&twin_timer, twin_irq, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	hrtimer_setup(&twin_timer, twin_irq, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	twin_dev = root_device_register("fwsched_sample_drm");
 	if (IS_ERR(twin_dev))
 		return PTR_ERR(twin_dev);
