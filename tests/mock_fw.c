@@ -402,11 +402,13 @@ struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
  */
 struct dma_fence *mock_push(struct mock_job *mj)
 {
+	/* Not mj->ring->test after the push: mj may be gone by then. */
+	struct kunit *test = mj->ring->test;
 	struct dma_fence *f;
 
 	fwsched_job_arm(&mj->base);
 	f = dma_fence_get(fwsched_job_finished(&mj->base));
-	KUNIT_EXPECT_EQ(mj->ring->test, fwsched_job_push(&mj->base), 0);
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj->base), 0);
 	return f;
 }
 
