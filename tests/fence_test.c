@@ -343,7 +343,7 @@ static void fence_test_race(struct kunit *test)
 	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
 	if (cpu >= nr_cpu_ids)
 		cpu = raw_smp_processor_id();
-	queue_work_on(cpu, system_unbound_wq, &r->work);
+	queue_work_on(cpu, system_dfl_wq, &r->work);
 	for (i = 0; i < RACE_N; i += 2)
 		fwsched_fence_signal(r->f[i], 0);
 	flush_work(&r->work);

@@ -1096,7 +1096,7 @@ static void queue_destroy_races_push(struct kunit *test)
 		ring->cancel_in_flight = true;
 		INIT_WORK(&pr->work, push_race_fn);
 		fwsched_queue_get(ring->q);
-		queue_work(system_unbound_wq, &pr->work);
+		queue_work(system_dfl_wq, &pr->work);
 		mock_ring_destroy(ring);
 		flush_work(&pr->work);
 		fwsched_queue_put(ring->q);

@@ -25,7 +25,7 @@ static DECLARE_WORK(uaf_work, uaf_fn);
 
 static int __init uaf_init(void)
 {
-	schedule_work(&uaf_work);
+	queue_work(system_dfl_wq, &uaf_work);
 	flush_work(&uaf_work);
 	return 0;
 }
