@@ -7,7 +7,9 @@
 #   scripts/check.sh [--selftest|--stress] [--plan NAME] [--repeat N] [KVER]
 #
 # LOAD=N runs N busy processes on the host (stress-ng --cpu N) for the whole
-# run: the result must be the same as on an idle machine.  --repeat N boots
+# run: the result must be the same as on an idle machine.  X86=0 leaves out
+# the x86_64 test bed (the same suites under QEMU, with KCSAN); STRESS=0
+# leaves out the full-scale stress on its own kernel.  --repeat N boots
 # each plan N times (a stall hunt); each boot is judged and counted.
 #
 # Each plan (tests/plans/*.plan on the debug kernel, then
@@ -30,6 +32,8 @@ mode=check
 only=""
 repeat=1
 load=${LOAD:-0}
+x86=${X86:-1}
+stress=${STRESS:-1}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--selftest) mode=selftest; shift ;;
@@ -53,7 +57,9 @@ failed=0
 # the repo) and the root; sets kbuild and root.  Returns 1 if the build failed.
 prepare() {
 	kbuild=$("$here/kernel.sh" "$kver" "$1" | tail -n 1)
-	[ -x "$kbuild/linux" ] || { say "check.sh: no UML kernel in $kbuild"; return 1; }
+	[ -x "$kbuild/linux" ] || [ -f "$kbuild/arch/x86/boot/bzImage" ] ||
+		{ say "check.sh: no kernel image in $kbuild"; return 1; }
+	[ "$(fw_arch "$kbuild")" = um ] || "$here/deps.sh" qemu
 	local mo=$cache/modules/$(basename "$kbuild")
 	say "== building fwsched against $(basename "$kbuild") (W=1, -Werror)"
 	if ! fw_build_modules "$kbuild" "$mo"; then
@@ -72,6 +78,9 @@ boot_plans() {
 	for plan in "$@"; do
 		name=$(basename "$plan" .plan)
 		[ -z "$only" ] || [ "$only" = "$name" ] || continue
+		# "# arch: A": the plan needs what only that architecture has.
+		want=$(sed -n 's/^#[[:space:]]*arch:[[:space:]]*//p' "$plan")
+		[ -z "$want" ] || [ "$want" = "$(fw_arch "$kbuild")" ] || continue
 		log=$logs/$name.log
 		record=0
 		grep -q '^# record-only' "$plan" && record=1
@@ -130,6 +139,10 @@ fi
 
 if [ "$mode" = selftest ]; then
 	prepare debug && boot_plans "$repo"/tests/selftest/*.plan || failed=$((failed + 1))
+	if [ "$x86" = 1 ]; then
+		prepare x86-debug && boot_plans "$repo"/tests/selftest/*.plan ||
+			failed=$((failed + 1))
+	fi
 elif [ "$mode" = stress ]; then
 	# make stress: the full scale under KASAN and kmemleak too; long.
 	boot_timeout=${BOOT_TIMEOUT:-5400}
@@ -142,8 +155,15 @@ else
 	# the "stress" kernel, which leaves out KASAN and kmemleak: under them
 	# a job costs ~3 ms on UML and the run would take 42 minutes.
 	boot_timeout=${BOOT_TIMEOUT:-1800}
-	if [ -z "$only" ] || [ -f "$repo/tests/stress/$only.plan" ]; then
+	if [ "$stress" = 1 ] && { [ -z "$only" ] || [ -f "$repo/tests/stress/$only.plan" ]; }; then
 		prepare stress && boot_plans "$repo"/tests/stress/*.plan || failed=$((failed + 1))
+	fi
+	# The same suites on x86_64 under QEMU: KCSAN, raw-lock nesting, a
+	# real SMP of two vCPUs.
+	boot_timeout=${BOOT_TIMEOUT:-900}
+	if [ "$x86" = 1 ] && { [ -z "$only" ] || [ -f "$repo/tests/plans/$only.plan" ]; }; then
+		prepare x86-debug && boot_plans "$repo"/tests/plans/*.plan ||
+			failed=$((failed + 1))
 	fi
 fi
 

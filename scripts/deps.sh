@@ -3,7 +3,7 @@
 #
 # deps.sh - install the Debian packages a step needs, only when missing.
 #
-#   scripts/deps.sh kernel|bench|analyze|load
+#   scripts/deps.sh kernel|bench|analyze|load|qemu
 set -euo pipefail
 
 case "${1:-kernel}" in
@@ -11,6 +11,7 @@ kernel)  pkgs="make gcc flex bison bc libelf-dev libssl-dev python3 xz-utils bus
 bench)   pkgs="linux-perf gnuplot-nox" ;;
 analyze) pkgs="clang-19 clang-tidy-19 lld-19 llvm-19 codespell python3 python3-sphinx" ;;
 load)    pkgs="stress-ng" ;;
+qemu)    pkgs="qemu-system-x86 cpio" ;;
 *) echo "deps.sh: unknown set $1" >&2; exit 2 ;;
 esac
 

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kernel.sh - fetch Debian's linux-source package and build a UML kernel.
+# kernel.sh - fetch Debian's linux-source package and build a test kernel:
+# User-Mode Linux, or x86_64 for QEMU (flavours named x86-*).
 #
 #   scripts/kernel.sh [--print] KVER FLAVOUR
 #   scripts/kernel.sh --print-src KVER    where the unpacked source is
 #
-# KVER is 7.3 or 7.2; FLAVOUR is a fragment in scripts/configs/ (debug, bench).
+# KVER is 7.3 or 7.2; FLAVOUR is a fragment in scripts/configs/: debug,
+# stress, bench (ARCH=um, on defconfig) or x86-debug, x86-bench
+# (ARCH=x86_64, on tinyconfig; booted by QEMU, see lib.sh).
 # The source comes only from Debian's linux-source-KVER package, downloaded
 # with "apt-get download" through a private sources list kept in the cache;
 # the system's apt configuration is never touched.  Everything lives under
@@ -102,10 +105,14 @@ if [ -f "$out/.fwsched-built" ]; then
 	exit 0
 fi
 
-log "building UML $kver ($flavour) in $out with -j$jobs"
+case "$flavour" in
+x86-*) arch=x86_64 base=tinyconfig ;;
+*) arch=um base=defconfig ;;
+esac
+log "building $arch $kver ($flavour) in $out with -j$jobs"
 mkdir -p "$out"
-kmake() { make -C "$src" O="$out" ARCH=um -j"$jobs" "$@"; }
-kmake defconfig >/dev/null
+kmake() { make -C "$src" O="$out" ARCH="$arch" -j"$jobs" "$@"; }
+kmake "$base" >/dev/null
 "$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >/dev/null
 kmake olddefconfig >/dev/null
 

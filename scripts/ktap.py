@@ -17,7 +17,7 @@ Prints one line per test case and one per boot check, then a last line
     RESULT <passed> <failed> caught=<category,...>
 
 and exits 0 when nothing failed.  "caught" lists the kinds of failure seen
-(kunit, kasan, lockdep, kmemleak, hung, warn, bug, hang, harness); make
+(kunit, kasan, kcsan, lockdep, kmemleak, hung, warn, bug, hang, harness); make
 check-selftest uses it to prove each planted fault is caught for its reason.
 Lines printed before /init starts (a known boot-time RCU notice on UML SMP)
 are not test results.
@@ -51,13 +51,14 @@ REPORTS = [
     ("hung", re.compile(r"INFO: task .* blocked for more than|"
                         r"blocked for more than \d+ seconds")),
     ("kasan", re.compile(r"BUG: KASAN:|KASAN: .*(use-after-free|out-of-bounds)")),
+    ("kcsan", re.compile(r"BUG: KCSAN:")),
     ("lockdep", re.compile(
         r"WARNING: (possible circular locking|possible recursive locking|"
         r"inconsistent lock state|suspicious RCU usage|"
         r"lock held when returning|bad unlock balance|"
         r"possible irq lock inversion|.*-safe -> .*-unsafe lock order)|"
         r"INFO: possible .*locking|BUG: MAX_LOCKDEP|"
-        r"held lock freed|BUG: .*lock.*")),
+        r"held lock freed|BUG: Invalid wait context|BUG: .*lock.*")),
     ("kmemleak", re.compile(r"unreferenced object 0x|kmemleak: .*suspected memory leak")),
     ("bug", re.compile(
         r"BUG: |Oops|Kernel panic|general protection fault|Unable to handle|"
@@ -139,7 +140,7 @@ def parse_ktap(lines, kunit_dir):
 
 def judge(log_path, plan_path, name, history_path=None, kunit_dir=None):
     with open(log_path, errors="replace", newline="\n") as f:
-        stamped = [stamp_and_strip(l.rstrip("\n")) for l in f]
+        stamped = [stamp_and_strip(l.rstrip("\r\n")) for l in f]
     with open(plan_path) as f:
         plan = f.read()
     expected = re.findall(r"^#\s*expect:\s*(\S+)", plan, re.M)

@@ -1,14 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# lib.sh - shared by check.sh and bench.sh: build fwsched against a UML
-# build, make the busybox hostfs root, boot one plan.  Source it; it needs
-# $here (scripts/), $repo and $cache set.
+# lib.sh - shared by check.sh and bench.sh: build fwsched against a kernel
+# build, make the busybox root, boot one plan: in User-Mode Linux (hostfs
+# root) or, for an x86_64 build, in QEMU (the same root as an initramfs).
+# Source it; it needs $here (scripts/), $repo and $cache set.
+
+# fw_arch KBUILD: the kernel's architecture, um or x86_64.
+fw_arch() {
+	if [ -f "$1/arch/x86/boot/bzImage" ]; then echo x86_64; else echo um; fi
+}
 
 # fw_build_modules KBUILD MO: external modules, W=1, warnings are errors.
 fw_build_modules() {
 	local kbuild=$1 mo=$2
 	mkdir -p "$mo"
-	if ! make -s -C "$kbuild" ARCH=um M="$repo" MO="$mo" W=1 KCFLAGS=-Werror \
+	if ! make -s -C "$kbuild" ARCH="$(fw_arch "$kbuild")" M="$repo" MO="$mo" \
+		W=1 KCFLAGS=-Werror \
 		-j"${JOBS:-$(nproc)}" modules >"$mo/build.log" 2>&1; then
 		cat "$mo/build.log"
 		return 1
@@ -36,12 +43,53 @@ fw_make_root() {
 }
 
 # fw_boot KBUILD ROOT PLAN LOG TIMEOUT [kernel args...]: one boot of PLAN.
+# "ncpus=N" sets the CPUs (UML's own argument; QEMU's -smp); on x86_64,
+# FW_ICOUNT=1 boots the deterministic instruction-counting machine (see
+# fw_qemu) and UML's "seccomp=" and "lpj=" arguments are dropped.
 fw_boot() {
 	local kbuild=$1 root=$2 plan=$3 log=$4 timeout=$5
 	shift 5
 	cp "$plan" "$root/plan.sh"
+	if [ "$(fw_arch "$kbuild")" = x86_64 ]; then
+		fw_qemu "$kbuild" "$root" "$log" "$timeout" "$@"
+		return
+	fi
 	python3 "$here/uml-run.py" --log "$log" --timeout "$timeout" -- \
 		"$kbuild/linux" mem=1G root=/dev/root rootfstype=hostfs \
 		hostfs="$root" rw init=/init con=null con0=null,fd:1 \
 		uml_dir="$cache/uml" umid="fwsched-$$" printk.time=1 "$@" || true
+}
+
+# fw_qemu KBUILD ROOT LOG TIMEOUT [kernel args...]: boot ROOT, packed as an
+# initramfs, on the x86_64 kernel under QEMU's TCG (no KVM needed; the
+# console is the first serial port; /init reboots and -no-reboot ends QEMU).
+# With FW_ICOUNT=1: one vCPU, -icount shift=0 (one guest nanosecond is one
+# instruction; sleep=off: an idle CPU jumps to the next timer instead of
+# waiting in host time), no rdrand/rdseed, norandmaps and a fixed clock, so
+# that a boot repeats instruction for instruction.  Else TCG with one host
+# thread per vCPU.
+fw_qemu() {
+	local kbuild=$1 root=$2 log=$3 timeout=$4 cpus=1 arg
+	local -a kargs=() qargs=()
+	shift 4
+	for arg in "$@"; do
+		case "$arg" in
+		ncpus=*) cpus=${arg#ncpus=} ;;
+		seccomp=*|lpj=*) ;;
+		*) kargs+=("$arg") ;;
+		esac
+	done
+	(cd "$root" && find . | cpio -o -H newc --quiet) >"$root.cpio"
+	if [ "${FW_ICOUNT:-0}" = 1 ]; then
+		qargs=(-icount shift=0,sleep=off -smp 1 -cpu max,-rdrand,-rdseed
+		       -rtc base=2024-01-01T00:00:00,clock=vm)
+		kargs+=(norandmaps noapictimer)
+	else
+		qargs=(-accel tcg,thread=multi -smp "$cpus,sockets=$cpus,cores=1,threads=1"
+		       -cpu max)
+	fi
+	python3 "$here/uml-run.py" --log "$log" --timeout "$timeout" -- \
+		qemu-system-x86_64 -nographic -no-reboot -m 2G "${qargs[@]}" \
+		-kernel "$kbuild/arch/x86/boot/bzImage" -initrd "$root.cpio" \
+		-append "console=ttyS0 panic=-1 printk.time=1 FWSCHED_QEMU=1 ${kargs[*]}" || true
 }
