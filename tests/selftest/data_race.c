@@ -33,8 +33,10 @@ static int racer_fn(void *arg)
 	unsigned long i;
 
 	wait_for_completion(&go);
-	for (i = 0; i < RACE_LOOPS; i++)
+	for (i = 0; i < RACE_LOOPS; i++) {
 		shared_count++;	/* the planted race */
+		barrier();	/* one load and one store each time, not one add */
+	}
 	complete(&r->done);
 	return 0;
 }
