@@ -2,15 +2,25 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench.sh - "make bench": fwsched against drm_sched on one mock firmware,
-# in one boot of the uniprocessor, non-debug UML kernel.
+# every implementation in the same boot.
 #
-#   scripts/bench.sh [KVER]
+#   scripts/bench.sh [KVER]            (ARCH=x86_64, the default, or ARCH=um)
 #
-# Writes results/bench-STAMP.{log,json,svg} and prints the table.  Wall-clock
-# figures come from one boot with the implementations interleaved (A B C D,
-# A B C D, ... BENCH_REPS times; the first is a warm-up).  Where the machine has hardware counters,
+# ARCH=x86_64: the uniprocessor x86_64 bench kernel under QEMU with -icount
+# shift=0 (lib.sh, fw_qemu): a guest nanosecond is one retired instruction
+# and the machine is deterministic, so every figure is an exact instruction
+# count and repeats boot after boot, whatever else the host is doing.  The
+# module runs with N and then 2N jobs in one boot; per-job figures are the
+# difference.  One boot gives the timed scenarios; drm_sched's fair policy
+# and the memory scenarios (fresh slabs) get boots of their own.
+#
+# ARCH=um: the uniprocessor, non-debug UML kernel and host wall-clock time,
+# the implementations interleaved (A B C D, A B C D, ... BENCH_REPS times;
+# the first is a warm-up); where the machine has hardware counters,
 # instructions per job come from "perf stat -e instructions:u" on the UML
 # process, as the difference between boots with N and 2N jobs (lpj fixed).
+#
+# Writes results/bench-STAMP.{log,json,svg} and prints the table.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,9 +30,16 @@ kver=${1:-${KVER:-7.3}}
 jobs=${BENCH_JOBS:-20000}
 reps=${BENCH_REPS:-9}
 lpj=lpj=4000000
+arch=${ARCH:-x86_64}
+case "$arch" in
+x86_64|x86) arch=x86_64 flavour=x86-bench ;;
+um) flavour=bench ;;
+*) echo "bench.sh: ARCH=$arch: x86_64 or um" >&2; exit 2 ;;
+esac
 
 "$here/deps.sh" bench
-kbuild=$("$here/kernel.sh" "$kver" bench | tail -n 1)
+[ "$arch" = um ] || "$here/deps.sh" qemu
+kbuild=$("$here/kernel.sh" "$kver" "$flavour" | tail -n 1)
 # shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
 mo=$cache/modules/$(basename "$kbuild")
@@ -47,6 +64,44 @@ unload gpu-sched
 unload fwsched
 PLAN
 }
+
+if [ "$arch" = x86_64 ]; then
+	export FW_ICOUNT=1
+	log=$out/bench-$stamp.log
+	machine="x86_64 $kver bench kernel under QEMU TCG -icount shift=0 (instructions)"
+	# The timed scenarios with N, then 2N jobs: two repetitions each, the
+	# first warms the slabs.
+	cat >"$plan" <<PLAN
+load fwsched
+load gpu-sched
+load tests/bench/fwsched_bench jobs=$jobs reps=2
+unload fwsched_bench
+load tests/bench/fwsched_bench jobs=$((2 * jobs)) reps=2
+unload fwsched_bench
+unload gpu-sched
+load gpu-sched sched_policy=2
+load tests/bench/fwsched_bench scenario=slots impl=drm_wq drm_policy=fair reps=2
+unload fwsched_bench
+unload gpu-sched
+unload fwsched
+PLAN
+	echo "== bench boot: x86_64 $kver under QEMU -icount (instructions), $jobs and $((2 * jobs)) jobs"
+	start=$(date +%s)
+	fw_boot "$kbuild" "$root" "$plan" "$log" 3600
+	echo "   ($(( $(date +%s) - start ))s)"
+	for sc in memory qmem; do
+		for im in fwsched drm_wq drm_shared floor; do
+			write_plan "scenario=$sc impl=$im reps=1"
+			fw_boot "$kbuild" "$root" "$plan" "$log.$sc-$im" 600
+			cat "$log.$sc-$im" >>"$log"
+			rm -f "$log.$sc-$im"
+		done
+	done
+	python3 "$here/bench.py" --clock insn --log "$log" \
+		--json "$out/bench-$stamp.json" --plot "$out/bench-$stamp.svg" \
+		--machine "$machine"
+	exit
+fi
 
 echo "== bench boot: $kver, uniprocessor, no debug options, $reps interleaved reps of $jobs jobs"
 write_plan "jobs=$jobs reps=$reps"
