@@ -42,6 +42,7 @@ check-selftest:
 	scripts/check.sh --selftest $(KVER); a=$$?; \
 	FWSCHED_KUNIT=$$(scripts/kernel.sh --print-src $(KVER))/tools/testing/kunit \
 		scripts/test_ktap.py; t=$$?; \
+	scripts/test_bench.py || t=1; \
 	scripts/analyze.sh --selftest $(KVER); b=$$?; \
 	[ $$t -eq 0 ] && [ $$a -eq 0 ] && [ $$b -eq 0 ]
 

@@ -26,6 +26,7 @@ With three or more repetitions the first one is a warm-up and is left out.
 import argparse
 import datetime
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -209,86 +210,263 @@ def table(summary):
     return "\n".join(lines) + "\n" + slots_table(summary)
 
 
-def plot(summary, path):
-    """One panel per scenario: per-job cost against queue count, then for
-    every other scenario its main metric per implementation (bars)."""
+# One colour and one point type per implementation, in every panel: an
+# implementation that has no figure in a panel leaves its slot empty.
+STYLE = {
+    "fwsched": ("#1f77b4", 7), "fwsched_direct": ("#17becf", 5),
+    "drm_wq": ("#d62728", 9), "drm_shared": ("#ff7f0e", 11),
+    "floor": ("#7f7f7f", 1), "drm_fifo": ("#9467bd", 13), "drm_fair": ("#8c564b", 15),
+}
+LABEL = {
+    "fwsched": "fwsched", "fwsched_direct": "fwsched, direct run",
+    "drm_wq": "drm_sched, own wq", "drm_shared": "drm_sched, shared wq",
+    "floor": "floor", "drm_fifo": "drm_sched FIFO", "drm_fair": "drm_sched fair",
+}
+# Where no timer is waited for, a guest ns under -icount is an instruction.
+COUNTED = {"throughput", "queues", "backpressure", "chain", "teardown"}
+
+
+def scale(metric, scenario, values):
+    """(divisor, unit label) for a panel's figures."""
+    top = max([v for v in values if v is not None] or [0])
+    if "bytes" in metric:
+        return (1024, "KiB") if top >= 10240 else (1, "bytes")
+    if metric.startswith("share"):
+        return 10, "% of runs"
+    if metric.endswith("_x1000"):
+        return 1000, metric[:-6].replace("_", " ")
+    if CLOCK["unit"] == "insn" and scenario in COUNTED:
+        if top >= 2e6:
+            return 1e6, "million instructions"
+        return (1e3, "thousand instructions") if top >= 2e4 else (1, "instructions")
+    for div, unit in ((1e6, "ms"), (1e3, "us")):
+        if top >= 2 * div:
+            return div, unit
+    return 1, "ns"
+
+
+def what(metric):
+    per = {"ns_per_job": "per job", "ns_per_hop": "per dependency hop",
+           "p50_ns": "p50", "p99_ns": "p99", "destroy_ns": "destroy",
+           "slab_bytes_per_job": "slab per job in flight",
+           "total_bytes_per_queue": "memory per queue", "worst_gap_ns": "worst gap",
+           "p99_gap_ns": "p99 gap", "share_x1000": "share of runs"}
+    return per.get(metric, metric.replace("_", " "))
+
+
+HEADLINE = [  # (scenario, case, metric, short label)
+    ("throughput", "queues=1", "ns_per_job", "job, 1 queue"),
+    ("queues", "queues=4096", "ns_per_job", "job, 4096 queues"),
+    ("backpressure", "credits=4 batch=4", "ns_per_job", "job, ring of 4"),
+    ("chain", "queues=2", "ns_per_hop", "dependency hop"),
+    ("latency", "", "p99_ns", "latency p99"),
+    ("teardown", "queued=1024 running=64", "destroy_ns", "destroy"),
+    ("qmem", "queues=4096", "total_bytes_per_queue", "memory per queue"),
+    ("memory", "deps=4", "slab_bytes_per_job", "memory per job"),
+]
+
+
+def panels(summary):
+    """(title, ylabel, implementations, rows) per bar panel: rows are
+    (label, {impl: (value, min, max)}) already scaled."""
+    out = []
+    idx = {(e["scenario"], e["case"], e["metric"]): e for e in summary}
+
+    # The headline: fwsched against drm_sched (own workqueue), per scenario.
+    rows = []
+    for sc, case, metric, label in HEADLINE:
+        e = idx.get((sc, case, metric))
+        if not e:
+            continue
+        vals = {}
+        for mine in ("fwsched", "fwsched_direct"):
+            r = e["ratios"].get(f"{mine}/drm_wq")
+            if r is not None:
+                vals[mine] = (r, r, r)
+        rows.append((label, vals))
+    if rows:
+        out.append(("fwsched / drm_sched (own wq): below 1 is cheaper; dashed: 1 and the 1/3 target",
+                    "ratio", ["fwsched", "fwsched_direct"], rows, [1.0, 1 / 3]))
+
+    def bars(sc, metric, impls, case_label=None):
+        es = [e for e in summary if e["scenario"] == sc and e["metric"] == metric]
+        if not es:
+            return
+        allv = [st[k] for e in es for st in e["impls"].values() for k in ("min", "max")]
+        div, unit = scale(metric, sc, allv)
+        rows = []
+        for e in es:
+            vals = {i: (st["median"] / div, st["min"] / div, st["max"] / div)
+                    for i, st in e["impls"].items()}
+            rows.append((case_label(e) if case_label else (e["case"] or sc), vals))
+        out.append((f"{sc}: {what(metric)}", unit, impls, rows, []))
+
+    bars("backpressure", "ns_per_job", IMPLS)
+    bars("chain", "ns_per_hop", IMPLS)
+    lat = [e for e in summary if e["scenario"] == "latency"]
+    if lat:
+        allv = [st[k] for e in lat for st in e["impls"].values() for k in ("min", "max")]
+        div, unit = scale("p50_ns", "latency", allv)
+        rows = [(what(e["metric"]), {i: (st["median"] / div, st["min"] / div, st["max"] / div)
+                                     for i, st in e["impls"].items()}) for e in lat]
+        out.append(("latency: hardware done to the dependent job running", unit, IMPLS, rows, []))
+    bars("teardown", "destroy_ns", IMPLS)
+    bars("memory", "slab_bytes_per_job", IMPLS)
+    bars("qmem", "total_bytes_per_queue", IMPLS)
+    bars("slots", "share_x1000", SLOT_IMPLS)
+    gaps = [e for e in summary if e["scenario"] == "slots" and e["metric"] in
+            ("worst_gap_ns", "p99_gap_ns")]
+    if gaps:
+        allv = [st[k] for e in gaps for st in e["impls"].values() for k in ("min", "max")]
+        div, unit = scale("worst_gap_ns", "slots", allv)
+        rows = [(what(e["metric"]), {i: (st["median"] / div, st["min"] / div, st["max"] / div)
+                                     for i, st in e["impls"].items()}) for e in gaps]
+        out.append(("slots: time a queue went without running", unit, SLOT_IMPLS, rows, []))
+    return out
+
+
+def plot_script(summary, path):
+    """The gnuplot script for the SVG, and the data files it reads."""
+    exact = CLOCK["unit"] == "insn"
+    data = {}
     per_q = {}
     for e in summary:
         if e["metric"] == "ns_per_job" and e["scenario"] in ("throughput", "queues"):
             q = int(re.search(r"queues=(\d+)", e["case"]).group(1))
             for impl, st in e["impls"].items():
-                per_q.setdefault(impl, {})[q] = st["median"]
-    main_metric = {
-        "backpressure": "ns_per_job", "chain": "ns_per_hop", "latency": "p50_ns",
-        "teardown": "destroy_ns", "memory": "slab_bytes_per_job",
-        "qmem": "slab_bytes_per_queue", "slots": "worst_gap_ns",
-    }
-    panels = []
-    for sc, metric in main_metric.items():
-        rows = [e for e in summary if e["scenario"] == sc and e["metric"] == metric]
-        if rows:
-            panels.append((sc, metric, rows))
-    impls = IMPLS + ["drm_fifo", "drm_fair"]
-    data = path + ".dat"
-    with open(data, "w") as f:
-        for impl in IMPLS:
-            f.write(f"# {impl}\n")
-            for q in sorted(per_q.get(impl, {})) or [1]:
-                f.write(f"{q} {per_q.get(impl, {}).get(q, 'NaN')}\n")
-            f.write("\n\n")
-    for k, (sc, metric, rows) in enumerate(panels):
-        with open(f"{data}.{k}", "w") as f:
-            for e in rows:
-                label = (e["case"] or sc).replace(" ", ",")[:24]
-                vals = " ".join(str(e["impls"].get(i, {}).get("median", "NaN"))
-                                for i in impls)
-                f.write(f"\"{label}\" {vals}\n")
-    n = 1 + len(panels)
+                per_q.setdefault(impl, {})[q] = st
+    allv = [st[k] for per in per_q.values() for st in per.values() for k in ("min", "max")]
+    div, unit = scale("ns_per_job", "queues", allv)
+    lines = []
+    for impl in IMPLS:
+        lines.append(f"# {impl}")
+        for q in sorted(per_q.get(impl, {})) or [1]:
+            st = per_q.get(impl, {}).get(q)
+            if st:
+                lines.append(f"{q} {st['median'] / div} {st['min'] / div} {st['max'] / div}")
+            else:
+                lines.append(f"{q} NaN NaN NaN")
+        lines += ["", ""]
+    data[path + ".dat"] = "\n".join(lines) + "\n"
+
+    bar_panels = panels(summary)
+    n = 1 + len(bar_panels)
     cols = 3
-    rows_n = (n + cols - 1) // cols
-    unit = "instructions" if CLOCK["unit"] == "insn" else "ns"
-    where = ("x86_64 under QEMU -icount, one boot; exact instruction counts"
-             if CLOCK["unit"] == "insn" else "UML, one boot; medians")
-    script = [f"set terminal svg size 1500,{450 * rows_n} dynamic font ',9'",
+    nrows = (n + cols - 1) // cols
+    how = ("x86_64 under QEMU -icount: exact instruction counts, no spread to show"
+           if exact else "UML wall clock: bars are medians, whiskers min to max")
+    script = [f"set terminal svg size 1500,{430 * nrows} dynamic font ',10'",
               "set termoption noenhanced", f"set output '{path}'",
-              f"set multiplot layout {rows_n},{cols} title 'fwsched vs drm_sched "
-              f"({where})'",
-              f"set title '{unit} per job against queue count (instant completion)'",
-              "set logscale x 2", "set xlabel 'queues'", f"set ylabel '{unit} per job'",
-              "set key top left",
-              f"plot for [i=0:{len(IMPLS) - 1}] '{data}' index i using 1:2 "
-              f"with linespoints title word('{' '.join(IMPLS)}', i+1)",
-              "unset logscale x", "set style data histograms",
-              "set style histogram clustered gap 1", "set style fill solid 0.7",
-              "set xtics rotate by 30 right", "set key top right", "set xlabel ''",
-              "set offsets 0.6, 0.6, 0, 0", "set yrange [0:*]"]
-    for k, (sc, metric, rows) in enumerate(panels):
-        script.append(f"set title '{sc}: {metric} (lower is better)'")
-        script.append(f"set ylabel '{metric}'")
-        cols_used = [j for j, i in enumerate(impls)
-                     if any(i in e["impls"] for e in rows)]
-        script.append("plot " + ", ".join(
-            f"'{data}.{k}' using {j + 2}:xtic(1) title '{impls[j]}'"
-            for j in cols_used))
+              f"set multiplot layout {nrows},{cols} title 'fwsched against drm_sched ({how})'",
+              "set key top left font ',8'", "set grid ytics lc rgb '#dddddd'"]
+    script += [f"set title '{what('ns_per_job')} against queue count, instant completion'",
+               "set logscale x 2", "set xlabel 'queues'", f"set ylabel '{unit}'",
+               "set yrange [0:*]"]
+    plots = []
+    for k, impl in enumerate(IMPLS):
+        colour, pt = STYLE[impl]
+        plots.append(f"'{path}.dat' index {k} using 1:2:3:4 with yerrorlines "
+                     f"lc rgb '{colour}' pt {pt} title '{LABEL[impl]}'")
+    script.append("plot " + ", ".join(plots))
+    script += ["unset logscale x", "set xlabel ''", "set style data histograms",
+               "set style histogram errorbars gap 1 lw 1", "set style fill solid 0.8 border -1",
+               "set xtics rotate by 25 right font ',8'", "set key top right font ',8'",
+               "set offsets 0.5, 0.5, graph 0.3, 0", "set bars 0.5"]
+    for k, (title, ylabel, impls, rows, refs) in enumerate(bar_panels):
+        fname = f"{path}.dat.{k}"
+        body = []
+        for label, vals in rows:
+            cells = []
+            for impl in impls:
+                v = vals.get(impl)
+                cells += [str(x) for x in v] if v else ["NaN"] * 3
+            body.append(f"\"{label}\" " + " ".join(cells))
+        data[fname] = "\n".join(body) + "\n"
+        title = title.replace("'", "")
+        top = max([1.0] + [v[0] for _, vals in rows for v in vals.values()]) if refs else None
+        script += [f"set title '{title}'", f"set ylabel '{ylabel}'",
+                   f"set yrange [0:{top * 1.35:.2f}]" if refs else "set yrange [0:*]"]
+        clauses = []
+        for j, impl in enumerate(impls):
+            colour, _ = STYLE[impl]
+            c = 2 + 3 * j
+            xt = ":xtic(1)" if j == 0 else ""
+            if not any(impl in vals for _, vals in rows):
+                # No figure here: an empty slot, so the others keep theirs.
+                clauses.append(f"'{fname}' using (0):(0):(0){xt} lc rgb '#ffffff' notitle")
+                continue
+            clauses.append(f"'{fname}' using {c}:{c + 1}:{c + 2}{xt} lc rgb '{colour}' "
+                           f"title '{LABEL[impl]}'")
+        for ref in refs:
+            clauses.append(f"{ref} with lines dt 2 lc rgb '#444444' notitle")
+        script.append("plot " + ", ".join(clauses))
     script.append("unset multiplot")
+    return "\n".join(script) + "\n", data
+
+
+def plot(summary, path):
+    """Write the SVG: see plot_script()."""
+    script, data = plot_script(summary, path)
+    for fname, text in data.items():
+        with open(fname, "w") as f:
+            f.write(text)
     try:
-        subprocess.run(["gnuplot"], input="\n".join(script).encode(), check=True,
+        subprocess.run(["gnuplot"], input=script.encode(), check=True,
                        stderr=subprocess.DEVNULL)
         return True
     except (OSError, subprocess.CalledProcessError):
         return False
 
 
+def report(result, summary, table_text, path, svg, command):
+    """A Markdown report beside the JSON, to paste into a reply or a PR."""
+    lines = [f"# fwsched against drm_sched: make bench, {result['date']}", "",
+             f"- command: `{command}`", f"- machine: {result['machine']}",
+             f"- clock: {result['clock']}", ""]
+    if svg:
+        lines += [f"![make bench]({os.path.basename(svg)})", ""]
+    lines += ["## Headline: fwsched / drm_sched (own workqueue), below 1 is cheaper", "",
+              "| figure | fwsched | fwsched, direct run |", "| --- | --- | --- |"]
+    idx = {(e["scenario"], e["case"], e["metric"]): e for e in summary}
+    for sc, case, metric, label in HEADLINE:
+        e = idx.get((sc, case, metric))
+        if e:
+            r = e["ratios"]
+            cells = [f"{r[k]:.2f}" if k in r else "-"
+                     for k in ("fwsched/drm_wq", "fwsched_direct/drm_wq")]
+            lines.append(f"| {label} | {cells[0]} | {cells[1]} |")
+    lines += ["", "## Every figure", "", "```", table_text, "```", ""]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--log", required=True)
+    ap.add_argument("--log")
+    ap.add_argument("--from-json", help="redraw the plot and report of a stored result")
     ap.add_argument("--insn")
     ap.add_argument("--json")
     ap.add_argument("--plot")
+    ap.add_argument("--report", help="Markdown report (default: beside --json)")
     ap.add_argument("--machine", default="")
     ap.add_argument("--clock", choices=["wall", "insn"], default="wall")
     a = ap.parse_args()
 
+    if a.from_json:
+        result = json.load(open(a.from_json))
+        summary = result["summary"]
+        CLOCK["unit"] = result.get("clock_unit", "insn" if "instructions:" in
+                                   result.get("clock", "") else "ns")
+        text = table(summary)
+        print(text)
+        if a.plot:
+            print(f"plot: {a.plot}" if plot(summary, a.plot) else "plot: gnuplot not available")
+        if a.report:
+            report(result, summary, text, a.report, a.plot, result.get("command", "make bench"))
+            print(f"report: {a.report}")
+        return 0
+    if not a.log:
+        ap.error("--log or --from-json is required")
     rows = parse(a.log)
     if not rows:
         print(f"bench.py: no FWSCHED-BENCH lines in {a.log}", file=sys.stderr)
@@ -302,16 +480,18 @@ def main():
               "chain, teardown) it is an instruction count. Per job and per hop: (2N - N) / N.\n")
     summary = summarise(rows)
     insn, insn_note = insn_per_job(a.insn)
-    print(table(summary))
+    text = table(summary)
+    print(text)
     if insn:
         print("\ninstructions per job (perf stat, 2N - N):")
         for sc, per in insn.items():
             print(f"  {sc:13} " + "  ".join(f"{i}={per.get(i, 0):.0f}" for i in IMPLS))
     elif insn_note:
         print(f"\ninstructions per job: {insn_note}")
+    command = os.environ.get("FWSCHED_BENCH_COMMAND", "make bench")
     result = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "machine": a.machine,
+        "machine": a.machine, "command": command, "clock_unit": CLOCK["unit"],
         "clock": ("instructions: x86_64 under QEMU -icount shift=0 (one guest ns is one "
                   "retired instruction), deterministic" if a.clock == "insn"
                   else "wall clock: UML, host nanoseconds"),
@@ -324,9 +504,12 @@ def main():
         print(f"\nJSON: {a.json}")
     if a.plot:
         print(f"plot: {a.plot}" if plot(summary, a.plot) else "plot: gnuplot not available")
+    rep = a.report or (os.path.splitext(a.json)[0] + ".md" if a.json else None)
+    if rep:
+        report(result, summary, text, rep, a.plot, command)
+        print(f"report: {rep}")
     print(f"log:  {a.log}")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
