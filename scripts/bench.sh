@@ -20,6 +20,10 @@
 # instructions per job come from "perf stat -e instructions:u" on the UML
 # process, as the difference between boots with N and 2N jobs (lpj fixed).
 #
+# PROFILE=1 (x86_64) adds a boot with the function_graph tracer on, and
+# prints instructions per call of fwsched's and drm_sched's functions
+# (scripts/profile.py): a map for optimisation, not a figure.
+#
 # Writes results/bench-STAMP.{log,json,svg} and prints the table.
 set -euo pipefail
 
@@ -100,6 +104,40 @@ PLAN
 	python3 "$here/bench.py" --clock insn --log "$log" \
 		--json "$out/bench-$stamp.json" --plot "$out/bench-$stamp.svg" \
 		--machine "$machine"
+	[ "${PROFILE:-0}" = 1 ] || exit 0
+	# PROFILE=1: where the instructions go.  The function_graph tracer on
+	# every function of fwsched, gpu_sched and the bench module while the
+	# throughput scenario runs (1 queue, then 64: 2 x PROFILE_JOBS jobs)
+	# for fwsched and for drm_sched (own workqueue); profile.py sums it.
+	pjobs=${PROFILE_JOBS:-1000}
+	cat >"$plan" <<PLAN
+load fwsched
+load gpu-sched
+T=/sys/kernel/tracing
+mount -t tracefs nodev \$T 2>/dev/null
+echo ':mod:fwsched' > \$T/set_ftrace_filter
+echo ':mod:gpu_sched' >> \$T/set_ftrace_filter
+echo ':mod:fwsched_bench' >> \$T/set_ftrace_filter
+echo 65536 > \$T/buffer_size_kb
+echo 1 > \$T/options/funcgraph-tail
+echo function_graph > \$T/current_tracer
+for impl in fwsched drm_wq; do
+	echo > \$T/trace
+	echo 1 > \$T/tracing_on
+	load tests/bench/fwsched_bench scenario=throughput impl=\$impl jobs=$pjobs reps=1
+	echo 0 > \$T/tracing_on
+	echo "FWSCHED-PROFILE-BEGIN impl=\$impl jobs=$((2 * pjobs)) overrun=\$(grep -h overrun \$T/per_cpu/cpu0/stats)"
+	sed 's/^/FWSCHED-PROFILE /' \$T/trace
+	echo "FWSCHED-PROFILE-END"
+	unload fwsched_bench
+done
+echo nop > \$T/current_tracer
+unload gpu-sched
+unload fwsched
+PLAN
+	echo "== profile boot: function_graph under -icount, throughput, 2 x $pjobs jobs per implementation"
+	fw_boot "$kbuild" "$root" "$plan" "$out/bench-$stamp.profile.log" 1800
+	python3 "$here/profile.py" --log "$out/bench-$stamp.profile.log"
 	exit
 fi
 
