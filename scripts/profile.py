@@ -98,10 +98,8 @@ def main():
         return 1
     for (impl, jobs), stats in runs.items():
         floor = min((s[3] for s in stats.values()), default=0)
-        total = None
         print(f"\n{impl}: {jobs} jobs traced; tracer floor {floor:.0f} instructions per "
               f"traced call (rank by these, do not add them up)")
-        del total
         print(f"  {'function':40} {'calls/job':>9} {'incl/call':>10} {'self/call':>10} "
               f"{'self/job':>9}")
         top = sorted(stats.items(), key=lambda kv: -kv[1][2])[:a.top]
