@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# distro.sh - build fwsched the way a user does: module only, against
+# Debian's own amd64 kernel headers, with the compiler those kernels were
+# built with, and through DKMS.  What "make check-distro" runs.
+#
+#   scripts/distro.sh [KVER...]          (default: 7.3 7.2)
+#
+# Debian builds its trixie-backports kernels with gcc-14, which bookworm
+# does not have, and their kbuild tools are linked against trixie's libc.
+# So the builds run in a trixie chroot made with debootstrap (cached in
+# $FWSCHED_CACHE/distro/trixie; root is needed for chroot).  The headers
+# (linux-headers-V-amd64, -common and linux-kbuild-V) come from the
+# private sources list that kernel.sh keeps, never from the system's apt
+# configuration, and are unpacked into the chroot.  For each kernel:
+#
+#   build   make KDIR=/usr/src/linux-headers-V-amd64 W=1: fwsched.ko and
+#           no warning, error or kbuild diagnostic
+#   dkms    dkms add/build for that kernel from /usr/src/fwsched-VERSION
+#
+# A step that cannot run here says so and counts as failed.  The last line
+# is "N passed, N failed".
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+cache=${FWSCHED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fwsched}
+kvers=${*:-7.3 7.2}
+version=$(cat "$repo/VERSION")
+passed=0
+failed=0
+
+say() { printf '%s\n' "$*"; }
+verdict() {	# ok(0/1) what [why]
+	if [ "$1" = 1 ]; then
+		say "    ok   distro:$2"
+		passed=$((passed + 1))
+	else
+		say "    FAIL distro:$2${3:+: $3}"
+		failed=$((failed + 1))
+	fi
+}
+finish() { say "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+
+if [ "$(id -u)" != 0 ]; then
+	for v in $kvers; do verdict 0 "$v" "cannot run here: a chroot needs root"; done
+	finish
+fi
+
+# --- the private apt of kernel.sh, and the trixie chroot ----------------------
+"$here/kernel.sh" --print 7.3 debug >/dev/null	# makes the private sources list
+aptdir=$cache/apt
+apt_opts=(-o "Dir::Etc::sourcelist=$aptdir/sources.list"
+	  -o "Dir::Etc::sourceparts=/dev/null"
+	  -o "Dir::State::Lists=$aptdir/lists"
+	  -o "Dir::Cache=$aptdir/cache"
+	  -o "APT::Sandbox::User=root"
+	  -o "Debug::NoLocking=1")
+if [ ! -f "$aptdir/lists/.updated" ] || [ -n "$(find "$aptdir/lists/.updated" -mmin +1440)" ]; then
+	apt-get "${apt_opts[@]}" -qq update
+	touch "$aptdir/lists/.updated"
+fi
+
+root=$cache/distro/trixie
+if [ ! -f "$root/.fwsched-ready" ]; then
+	command -v debootstrap >/dev/null || {
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap
+	}
+	mirror=$("$here/mirror.sh")
+	say "== debootstrap trixie (gcc-14, dkms) into $root"
+	rm -rf "$root"
+	mkdir -p "$root"
+	debootstrap --variant=minbase \
+		--include=gcc-14,make,libc6-dev,libelf-dev,bc,bison,flex,libssl-dev,kmod,dkms,dwarves \
+		trixie "$root" "$mirror" >"$cache/distro/debootstrap.log" 2>&1 || {
+		tail -n 20 "$cache/distro/debootstrap.log"
+		for v in $kvers; do verdict 0 "$v" "debootstrap trixie failed"; done
+		finish
+	}
+	touch "$root/.fwsched-ready"
+fi
+
+# pahole (BTF for modules) came later to the chroot's package list.
+[ -x "$root/usr/bin/pahole" ] ||
+	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends dwarves >/dev/null 2>&1
+# objtool reads /proc (its stack limit): mount it for the builds.
+mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+trap 'umount "$root/proc" 2>/dev/null || true' EXIT
+in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
+
+mkdir -p "$cache/dl/distro"
+for v in $kvers; do
+	pkg=$(apt-cache "${apt_opts[@]}" search --names-only "^linux-headers-${v//./\\.}\\.[0-9]+\\+deb13-amd64\$" |
+		cut -d' ' -f1 | sort -V | tail -n 1)
+	if [ -z "$pkg" ]; then
+		verdict 0 "$v" "no linux-headers-$v.*+deb13-amd64 in trixie-backports"
+		continue
+	fi
+	kabi=${pkg#linux-headers-}			# 7.3.4+deb13-amd64
+	base=${kabi%-amd64}				# 7.3.4+deb13
+	say "== $pkg"
+	(cd "$cache/dl/distro" && for p in "$pkg" "linux-headers-$base-common" "linux-kbuild-$base"; do
+		ls "${p}"_*.deb >/dev/null 2>&1 || apt-get "${apt_opts[@]}" -qq download "$p"
+	done)
+	if [ ! -d "$root/usr/src/$pkg" ]; then
+		for d in "$cache"/dl/distro/{"$pkg","linux-headers-$base-common","linux-kbuild-$base"}_*.deb; do
+			dpkg-deb -x "$d" "$root"
+		done
+	fi
+	kdir=/usr/src/$pkg
+
+	# build: the module alone, W=1, in a copy of the tree.
+	b=/build/fwsched-$kabi
+	rm -rf "$root$b"
+	mkdir -p "$root$b"
+	cp -r "$repo"/{Kbuild,Makefile,VERSION,dkms.conf.in,fwsched,include,tests} "$root$b/"
+	set +e
+	in_root make -C "$b" KDIR="$kdir" W=1 >"$root$b.log" 2>&1
+	st=$?
+	set -e
+	diag=$(grep -E "warning|error|is added to multiple modules|undefined!" "$root$b.log" || true)
+	if [ "$st" = 0 ] && [ -f "$root$b/fwsched.ko" ] && [ -z "$diag" ]; then
+		verdict 1 "$v build ($pkg, $(in_root gcc-14 --version | head -n 1))"
+		in_root modinfo "$b/fwsched.ko" | grep -E "^(filename|version|license|description|depends|vermagic):" |
+			sed 's/^/      /'
+	else
+		printf '%s\n' "$diag" | head -n 20 | sed 's/^/      /'
+		tail -n 5 "$root$b.log" | sed 's/^/      /'
+		verdict 0 "$v build ($pkg)" "status $st"
+	fi
+
+	# dkms: what "make dkms-install" does, for this kernel's headers.
+	src=/usr/src/fwsched-$version
+	rm -rf "$root$src"
+	mkdir -p "$root$src"
+	cp -r "$repo"/{Kbuild,Makefile,VERSION,fwsched,include} "$root$src/"
+	sed "s/@VERSION@/$version/" "$repo/dkms.conf.in" >"$root$src/dkms.conf"
+	in_root dkms remove -m fwsched -v "$version" --all >/dev/null 2>&1 || true
+	set +e
+	in_root dkms add -m fwsched -v "$version" >"$root$b.dkms.log" 2>&1 &&
+		in_root dkms build -m fwsched -v "$version" -k "$kabi" \
+			--kernelsourcedir "$kdir" >>"$root$b.dkms.log" 2>&1
+	st=$?
+	set -e
+	ko=$(find "$root/var/lib/dkms/fwsched/$version/$kabi" -name 'fwsched.ko*' 2>/dev/null | head -n 1 || true)
+	if [ "$st" = 0 ] && [ -n "$ko" ]; then
+		verdict 1 "$v dkms build ($kabi)"
+	else
+		tail -n 15 "$root$b.dkms.log" | sed 's/^/      /'
+		verdict 0 "$v dkms build ($kabi)" "status $st"
+	fi
+done
+finish
