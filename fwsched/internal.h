@@ -213,8 +213,6 @@ struct fwsched_queue {
 	atomic_t callbacks;
 };
 
-#define FWSCHED_VERSION "0.1"
-
 /* fence.c */
 struct fwsched_fence *fwsched_fence_alloc_extra(size_t extra, gfp_t gfp);
 void __fwsched_fence_arm(struct fwsched_fence *fence, struct fwsched_timeline *tl,
