@@ -60,6 +60,16 @@ prepare() {
 	[ -x "$kbuild/linux" ] || [ -f "$kbuild/arch/x86/boot/bzImage" ] ||
 		{ say "check.sh: no kernel image in $kbuild"; return 1; }
 	[ "$(fw_arch "$kbuild")" = um ] || "$here/deps.sh" qemu
+	# One check at a time per kernel: the module tree and the root (and the
+	# plan copied into it before each boot) are shared by every run on this
+	# kernel.  Held until this script ends.
+	local lock
+	mkdir -p "$cache/root"
+	exec {lock}>"$cache/root/$(basename "$kbuild").lock"
+	if ! flock -n "$lock"; then
+		say "   (another check is using $(basename "$kbuild"); waiting for it)"
+		flock "$lock"
+	fi
 	local mo=$cache/modules/$(basename "$kbuild")
 	say "== building fwsched against $(basename "$kbuild") (W=1, -Werror)"
 	if ! fw_build_modules "$kbuild" "$mo"; then
