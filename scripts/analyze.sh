@@ -58,14 +58,12 @@ trap 'rm -rf "$work"' EXIT
 tools=$cache/tools
 sparse=$tools/sparse-root/sparse
 if [ ! -x "$sparse" ]; then
-	aptdir=$cache/apt
-	apt_opts=(-o "Dir::Etc::sourcelist=$aptdir/sources.list"
-		  -o "Dir::Etc::sourceparts=/dev/null"
-		  -o "Dir::State::Lists=$aptdir/lists"
-		  -o "Dir::Cache=$aptdir/cache")
+	# shellcheck source=scripts/apt.sh
+	. "$here/apt.sh"
+	fw_apt_init
+	fw_apt_update
 	mkdir -p "$tools/dl"
-	apt-get "${apt_opts[@]}" -qq update >&2
-	(cd "$tools/dl" && apt-get "${apt_opts[@]}" -qq download sparse/sid libc6/sid >&2)
+	(cd "$tools/dl" && apt-get "${fw_apt_opts[@]}" -qq download sparse/sid libc6/sid >&2)
 	rm -rf "$tools/sparse-root"
 	for deb in "$tools"/dl/sparse_*.deb "$tools"/dl/libc6_*.deb; do
 		dpkg-deb -x "$deb" "$tools/sparse-root"

@@ -48,19 +48,11 @@ if [ "$(id -u)" != 0 ]; then
 	finish
 fi
 
-# --- the private apt of kernel.sh, and the trixie chroot ----------------------
-"$here/kernel.sh" --print 7.3 debug >/dev/null	# makes the private sources list
-aptdir=$cache/apt
-apt_opts=(-o "Dir::Etc::sourcelist=$aptdir/sources.list"
-	  -o "Dir::Etc::sourceparts=/dev/null"
-	  -o "Dir::State::Lists=$aptdir/lists"
-	  -o "Dir::Cache=$aptdir/cache"
-	  -o "APT::Sandbox::User=root"
-	  -o "Debug::NoLocking=1")
-if [ ! -f "$aptdir/lists/.updated" ] || [ -n "$(find "$aptdir/lists/.updated" -mmin +1440)" ]; then
-	apt-get "${apt_opts[@]}" -qq update
-	touch "$aptdir/lists/.updated"
-fi
+# --- the private apt (apt.sh), and the trixie chroot --------------------------
+# shellcheck source=scripts/apt.sh
+. "$here/apt.sh"
+fw_apt_init || { verdict 0 apt "no Debian mirror in the system's apt configuration"; finish; }
+fw_apt_update || { verdict 0 apt "apt-get update failed"; finish; }
 
 root=$cache/distro/trixie
 if [ ! -f "$root/.fwsched-ready" ]; then
@@ -93,7 +85,7 @@ in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HO
 
 mkdir -p "$cache/dl/distro"
 for v in $kvers; do
-	pkg=$(apt-cache "${apt_opts[@]}" search --names-only "^linux-headers-${v//./\\.}\\.[0-9]+\\+deb13-amd64\$" |
+	pkg=$(apt-cache "${fw_apt_opts[@]}" search --names-only "^linux-headers-${v//./\\.}\\.[0-9]+\\+deb13-amd64\$" |
 		cut -d' ' -f1 | sort -V | tail -n 1)
 	if [ -z "$pkg" ]; then
 		verdict 0 "$v" "no linux-headers-$v.*+deb13-amd64 in trixie-backports"
@@ -103,7 +95,7 @@ for v in $kvers; do
 	base=${kabi%-amd64}				# 7.3.4+deb13
 	say "== $pkg"
 	(cd "$cache/dl/distro" && for p in "$pkg" "linux-headers-$base-common" "linux-kbuild-$base"; do
-		ls "${p}"_*.deb >/dev/null 2>&1 || apt-get "${apt_opts[@]}" -qq download "$p"
+		ls "${p}"_*.deb >/dev/null 2>&1 || apt-get "${fw_apt_opts[@]}" -qq download "$p"
 	done)
 	if [ ! -d "$root/usr/src/$pkg" ]; then
 		for d in "$cache"/dl/distro/{"$pkg","linux-headers-$base-common","linux-kbuild-$base"}_*.deb; do

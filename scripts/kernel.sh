@@ -46,35 +46,17 @@ flock 9
 # --- host packages -----------------------------------------------------------
 "$here/deps.sh" kernel >&2
 
-# --- private apt -------------------------------------------------------------
-aptdir=$cache/apt
-mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$cache/dl"
-# The Debian mirror is the machine's own (a local mirror or proxy is honoured);
-# only the suite names are the project's choice.
-mirror=$("$here/mirror.sh") ||
-	die "no Debian mirror in the system's apt configuration (set FWSCHED_DEBIAN_MIRROR)"
-cat >"$aptdir/sources.list" <<EOF
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie-backports main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror forky main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror sid main
-EOF
-apt_opts=(-o "Dir::Etc::sourcelist=$aptdir/sources.list"
-	  -o "Dir::Etc::sourceparts=/dev/null"
-	  -o "Dir::State::Lists=$aptdir/lists"
-	  -o "Dir::Cache=$aptdir/cache"
-	  -o "APT::Sandbox::User=root"
-	  -o "Debug::NoLocking=1")
+# --- private apt (apt.sh) ----------------------------------------------------
+# shellcheck source=scripts/apt.sh
+. "$here/apt.sh"
+mkdir -p "$cache/dl"
+fw_apt_init || die "no Debian mirror in the system's apt configuration (set FWSCHED_DEBIAN_MIRROR)"
 
 deb=$(ls "$cache"/dl/linux-source-"$kver"_*.deb 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$deb" ]; then
-	stamp=$aptdir/lists/.updated
-	if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
-		log "updating private package lists (trixie-backports, forky, sid)"
-		apt-get "${apt_opts[@]}" -qq update >&2 || die "apt-get update failed"
-		touch "$stamp"
-	fi
+	fw_apt_update || die "apt-get update failed"
 	log "downloading linux-source-$kver"
-	(cd "$cache/dl" && apt-get "${apt_opts[@]}" -qq download "linux-source-$kver" >&2) ||
+	(cd "$cache/dl" && apt-get "${fw_apt_opts[@]}" -qq download "linux-source-$kver" >&2) ||
 		die "linux-source-$kver is not available from Debian (try KVER=7.2)"
 	deb=$(ls "$cache"/dl/linux-source-"$kver"_*.deb | sort -V | tail -n 1)
 fi
