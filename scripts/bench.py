@@ -288,40 +288,29 @@ def panels(summary):
         out.append(("fwsched / drm_sched (own wq): below 1 is cheaper; dashed: 1 and the 1/3 target",
                     "ratio", ["fwsched", "fwsched_direct"], rows, [1.0, 1 / 3]))
 
-    def bars(sc, metric, impls, case_label=None):
-        es = [e for e in summary if e["scenario"] == sc and e["metric"] == metric]
+    def bars(sc, metrics, impls, title=None):
+        """One panel: the rows of scenario @sc whose metric is in @metrics,
+        labelled by case (one metric) or by metric (several)."""
+        es = [e for e in summary if e["scenario"] == sc and e["metric"] in metrics]
         if not es:
             return
         allv = [st[k] for e in es for st in e["impls"].values() for k in ("min", "max")]
-        div, unit = scale(metric, sc, allv)
-        rows = []
-        for e in es:
-            vals = {i: (st["median"] / div, st["min"] / div, st["max"] / div)
-                    for i, st in e["impls"].items()}
-            rows.append((case_label(e) if case_label else (e["case"] or sc), vals))
-        out.append((f"{sc}: {what(metric)}", unit, impls, rows, []))
+        div, unit = scale(metrics[0], sc, allv)
+        rows = [((e["case"] or sc) if len(metrics) == 1 else what(e["metric"]),
+                 {i: (st["median"] / div, st["min"] / div, st["max"] / div)
+                  for i, st in e["impls"].items()}) for e in es]
+        out.append((title or f"{sc}: {what(metrics[0])}", unit, impls, rows, []))
 
-    bars("backpressure", "ns_per_job", IMPLS)
-    bars("chain", "ns_per_hop", IMPLS)
-    lat = [e for e in summary if e["scenario"] == "latency"]
-    if lat:
-        allv = [st[k] for e in lat for st in e["impls"].values() for k in ("min", "max")]
-        div, unit = scale("p50_ns", "latency", allv)
-        rows = [(what(e["metric"]), {i: (st["median"] / div, st["min"] / div, st["max"] / div)
-                                     for i, st in e["impls"].items()}) for e in lat]
-        out.append(("latency: hardware done to the dependent job running", unit, IMPLS, rows, []))
-    bars("teardown", "destroy_ns", IMPLS)
-    bars("memory", "slab_bytes_per_job", IMPLS)
-    bars("qmem", "total_bytes_per_queue", IMPLS)
-    bars("slots", "share_x1000", SLOT_IMPLS)
-    gaps = [e for e in summary if e["scenario"] == "slots" and e["metric"] in
-            ("worst_gap_ns", "p99_gap_ns")]
-    if gaps:
-        allv = [st[k] for e in gaps for st in e["impls"].values() for k in ("min", "max")]
-        div, unit = scale("worst_gap_ns", "slots", allv)
-        rows = [(what(e["metric"]), {i: (st["median"] / div, st["min"] / div, st["max"] / div)
-                                     for i, st in e["impls"].items()}) for e in gaps]
-        out.append(("slots: time a queue went without running", unit, SLOT_IMPLS, rows, []))
+    bars("backpressure", ["ns_per_job"], IMPLS)
+    bars("chain", ["ns_per_hop"], IMPLS)
+    bars("latency", ["p50_ns", "p99_ns"], IMPLS,
+         "latency: hardware done to the dependent job running")
+    bars("teardown", ["destroy_ns"], IMPLS)
+    bars("memory", ["slab_bytes_per_job"], IMPLS)
+    bars("qmem", ["total_bytes_per_queue"], IMPLS)
+    bars("slots", ["share_x1000"], SLOT_IMPLS)
+    bars("slots", ["worst_gap_ns", "p99_gap_ns"], SLOT_IMPLS,
+         "slots: time a queue went without running")
     return out
 
 
