@@ -84,6 +84,22 @@ def stamp_and_strip(raw):
     return when, line
 
 
+GLUED = re.compile(r"(?<=\S)(?=\[\s*\d+\.\d{6}\] )")
+
+
+def unglue(raw):
+    """A serial console line may hold two: /init's echo and a kernel line
+    that printk wrote in the middle of it ("FWSCHED-STEP: unload x[
+    22.820558] ok 1 suite").  Split before every printk stamp that is not
+    at the start of the line."""
+    m = TIMESTAMP.match(raw)
+    head = m.end() if m else 0
+    parts = GLUED.split(raw[head:])
+    if len(parts) == 1:
+        return [raw]
+    return [raw[:head] + parts[0]] + [raw[:head] + p for p in parts[1:]]
+
+
 def load_kunit_parser(kunit_dir):
     """Import the kernel's kunit_parser and kunit_printer modules."""
     if not kunit_dir:
@@ -140,7 +156,7 @@ def parse_ktap(lines, kunit_dir):
 
 def judge(log_path, plan_path, name, history_path=None, kunit_dir=None):
     with open(log_path, errors="replace", newline="\n") as f:
-        stamped = [stamp_and_strip(l.rstrip("\r\n")) for l in f]
+        stamped = [stamp_and_strip(l) for raw in f for l in unglue(raw.rstrip("\r\n"))]
     with open(plan_path) as f:
         plan = f.read()
     expected = re.findall(r"^#\s*expect:\s*(\S+)", plan, re.M)

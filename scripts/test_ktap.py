@@ -13,6 +13,8 @@ Run by "make check-selftest".  The cases are the harness's own regressions:
   the kernel's printk stamps.
 * A case far above its usual time is flagged "slow" from the history.
 * A hung-task report fails the boot as "hung", with its stack on the log.
+* On a serial console (QEMU) printk can write a line into the middle of
+  /init's echo: the two are split again before parsing.
 * KTAP is read by the kernel's kunit_parser.py: a failed parameter of a
   parameterised case, a SKIP directive, a suite cut short before its plan
   and a kernel report printed between the result lines are all judged as
@@ -34,7 +36,7 @@ KTAP = os.path.join(HERE, "ktap.py")
 PLAN = "# expect: fwsched_queue\n"
 
 
-def console(cases, hung=False, extra=None):
+def console(cases, hung=False, extra=None, glue=False):
     """A console: each case (name, kernel_start, kernel_end); the host
     stamp of a result line is the kernel time of the next message.  A
     case name may carry a KTAP directive ("name # SKIP why").  extra maps
@@ -57,7 +59,11 @@ def console(cases, hung=False, extra=None):
         out.write("[ 99.000] [   98.000000] INFO: task kworker/1:2:40 blocked for "
                   "more than 120 seconds.\n")
     suite_ok = "not ok" if any(c[0].startswith("!") for c in cases) else "ok"
-    out.write(f"[100.000] [   99.000000] {suite_ok} 1 fwsched_queue\n")
+    if glue:
+        # The serial console: printk's line lands inside /init's echo.
+        out.write(f"[100.000] FWSCHED-STEP: unload x[   99.000000] {suite_ok} 1 fwsched_queue\n")
+    else:
+        out.write(f"[100.000] [   99.000000] {suite_ok} 1 fwsched_queue\n")
     out.write("[100.100] FWSCHED-DEBUG-LOCKS: 1\n")
     out.write("[100.200] FWSCHED-DONE\n")
     return out.getvalue()
@@ -147,6 +153,10 @@ def main():
     check("ok   fwsched_queue.queue_stop_start" in out and "caught=warn" in out
           and "boot:t ktap" not in out,
           "a report inside the KTAP is caught and the cases still count")
+
+    out, _ = run(console(cases, glue=True))
+    check("RESULT 5 0" in out,
+          "a kernel line glued into /init's echo on the serial console still counts")
 
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
