@@ -285,9 +285,15 @@ static void slot_basic(struct kunit *test)
 
 	for (i = 0; i < 3; i++)
 		r[i] = ring_new(ctx, 4, FWSCHED_PRIO_NORMAL);
-	for (i = 0; i < 3; i++)
+	/*
+	 * One at a time: a queue joins the pool's FIFO from its work item, and
+	 * the test's workqueue runs the three work items in parallel (two real
+	 * CPUs did, in any order).
+	 */
+	for (i = 0; i < 3; i++) {
 		f[i] = push(test, r[i]);
-	settle(ctx);
+		settle(ctx);
+	}
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&r[0]->ran) + atomic_read(&r[1]->ran),
 			    2, "the first two queues did not get the two slots");
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&r[2]->ran), 0,
@@ -418,11 +424,12 @@ static void slot_seed_scenario(struct kunit *test)
 
 	low = kunit_kcalloc(test, SEED_LOW, sizeof(*low), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, low);
+	/* One queue at a time, so that the 64th is the one left waiting. */
 	for (i = 0; i < SEED_LOW; i++) {
 		low[i] = ring_new(ctx, SEED_CREDITS, FWSCHED_PRIO_LOW);
 		push_n(test, low[i], SEED_JOBS);
+		settle(ctx);
 	}
-	settle(ctx);
 	KUNIT_EXPECT_EQ(test, fwsched_slot_pool_held(ctx->pool, FWSCHED_PRIO_COUNT),
 			SEED_SLOTS);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&low[SEED_LOW - 1]->ran), 0,
@@ -491,6 +498,7 @@ static void slot_aging(struct kunit *test)
 	for (i = 0; i < 3; i++) {
 		high[i] = ring_new(ctx, 1, FWSCHED_PRIO_HIGH);
 		push_n(test, high[i], 40);
+		settle(ctx);
 	}
 	low = ring_new(ctx, 1, FWSCHED_PRIO_LOW);
 	push_n(test, low, 1);
