@@ -10,7 +10,9 @@ fw_arch() {
 	if [ -f "$1/arch/x86/boot/bzImage" ]; then echo x86_64; else echo um; fi
 }
 
-# fw_build_modules KBUILD MO: external modules, W=1, warnings are errors.
+# fw_build_modules KBUILD MO: external modules, W=1, warnings are errors,
+# and so is every diagnostic kbuild or modpost prints (such as an object
+# "added to multiple modules"), which -Werror does not see.
 fw_build_modules() {
 	local kbuild=$1 mo=$2
 	mkdir -p "$mo"
@@ -20,7 +22,10 @@ fw_build_modules() {
 		cat "$mo/build.log"
 		return 1
 	fi
-	grep -E 'warning|error' "$mo/build.log" || true
+	if grep -E 'warning|error|WARNING|is added to multiple modules' "$mo/build.log"; then
+		echo "lib.sh: the build printed diagnostics (above)"
+		return 1
+	fi
 }
 
 # fw_make_root KBUILD MO ROOT: busybox, /init, our modules and drm_sched.

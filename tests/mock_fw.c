@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A mock firmware GPU for fwsched's tests.
+ * A mock firmware GPU for fwsched's tests, built once as its own module
+ * (fwsched_test_mock) that the suites using it link against.
  *
  * Copyright (C) 2026 The fwsched authors
  */
 
+#include <linux/module.h>
 #include <linux/slab.h>
 
 #include "mock_fw.h"
@@ -212,6 +214,7 @@ const struct fwsched_queue_ops mock_ops = {
 	.reset = mock_reset,
 	.set_deadline = mock_set_deadline,
 };
+EXPORT_SYMBOL_GPL(mock_ops);
 
 /*
  * The ring's teardown, as a KUnit action: destroy the queue (unless the case
@@ -289,6 +292,7 @@ struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_ar
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, mock_ring_release, ring), 0);
 	return ring;
 }
+EXPORT_SYMBOL_GPL(mock_ring_create);
 
 /**
  * mock_ring_new() - a ring and its queue, without slots
@@ -309,6 +313,7 @@ struct mock_ring *mock_ring_new(struct kunit *test, u32 credit_limit,
 
 	return mock_ring_create(test, &a);
 }
+EXPORT_SYMBOL_GPL(mock_ring_new);
 
 /**
  * mock_ring_destroy() - destroy the queue, then the "hardware"
@@ -322,6 +327,7 @@ void mock_ring_destroy(struct mock_ring *ring)
 	ring->orderly = true;
 	kunit_release_action(ring->test, mock_ring_release, ring);
 }
+EXPORT_SYMBOL_GPL(mock_ring_destroy);
 
 /**
  * mock_ring_destroy_async() - fwsched_queue_destroy_async() on the ring
@@ -335,6 +341,7 @@ void mock_ring_destroy_async(struct mock_ring *ring)
 	ring->destroyed = true;
 	fwsched_queue_destroy_async(ring->q);
 }
+EXPORT_SYMBOL_GPL(mock_ring_destroy_async);
 
 /**
  * mock_job_try_new() - a job for @ring, for threads that may not assert
@@ -373,6 +380,7 @@ fail:
 	kfree(mj);
 	return ERR_PTR(ret);
 }
+EXPORT_SYMBOL_GPL(mock_job_try_new);
 
 /**
  * mock_job_new() - a job for @ring
@@ -390,6 +398,7 @@ struct mock_job *mock_job_new(struct mock_ring *ring, u32 credits,
 	KUNIT_ASSERT_FALSE_MSG(ring->test, IS_ERR(mj), "mock job: %ld", PTR_ERR(mj));
 	return mj;
 }
+EXPORT_SYMBOL_GPL(mock_job_new);
 
 /**
  * mock_push() - arm and push a job, keeping a reference to its fence
@@ -411,6 +420,7 @@ struct dma_fence *mock_push(struct mock_job *mj)
 	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj->base), 0);
 	return f;
 }
+EXPORT_SYMBOL_GPL(mock_push);
 
 /**
  * mock_ring_advance() - the "hardware" completes jobs
@@ -437,6 +447,7 @@ unsigned int mock_ring_advance(struct mock_ring *ring, unsigned int n, int error
 	}
 	return done;
 }
+EXPORT_SYMBOL_GPL(mock_ring_advance);
 
 /**
  * mock_ring_complete() - complete @n jobs, waiting (bounded) for each to be
@@ -459,6 +470,7 @@ unsigned int mock_ring_complete(struct mock_ring *ring, unsigned int n, int erro
 	}
 	return done;
 }
+EXPORT_SYMBOL_GPL(mock_ring_complete);
 
 /**
  * mock_ring_wait_ran() - wait, bounded, until run_job was called @n times
@@ -472,6 +484,7 @@ bool mock_ring_wait_ran(struct mock_ring *ring, int n)
 	return wait_event_timeout(ring->wait, atomic_read(&ring->ran) >= n,
 				  msecs_to_jiffies(MOCK_WAIT_MS)) > 0;
 }
+EXPORT_SYMBOL_GPL(mock_ring_wait_ran);
 
 /**
  * mock_expect_clean() - the ring saw no credit or order violation
@@ -487,3 +500,7 @@ void mock_expect_clean(struct kunit *test, struct mock_ring *ring)
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->slot_violations), 0,
 			    "run_job called on a queue not bound to a slot");
 }
+EXPORT_SYMBOL_GPL(mock_expect_clean);
+
+MODULE_DESCRIPTION("fwsched tests: the mock firmware GPU");
+MODULE_LICENSE("GPL");
