@@ -145,4 +145,56 @@ for v in $kvers; do
 		verdict 0 "$v dkms build ($kabi)" "status $st"
 	fi
 done
+
+# --- in tree: drivers/gpu/drm/fwsched/ in a copy of the 7.3 source ----------
+# A hard-linked copy of the cached source (sed -i writes new files, so the
+# pristine tree is not touched), this tree copied in, x86_64 tinyconfig +
+# x86-debug.config, DRM_FWSCHED=m and =y: the whole kernel and its modules
+# build (incrementally after the first time), and fwsched is a module or
+# built in.
+ksrc=$cache/src/linux-source-7.3
+if [ ! -d "$ksrc" ]; then
+	verdict 0 "in-tree" "no linux-source-7.3 in the cache (make check fetches it)"
+	finish
+fi
+tree=$cache/intree/linux-7.3
+if [ ! -f "$tree/.fwsched-linked" ] || [ "$(cat "$tree/.fwsched-linked")" != "$(cat "$ksrc/.fwsched-unpacked")" ]; then
+	rm -rf "$tree"
+	mkdir -p "$cache/intree"
+	cp -al "$ksrc" "$tree"
+	sed -i '$a source "drivers/gpu/drm/fwsched/Kconfig"' "$tree/drivers/gpu/drm/Kconfig"
+	sed -i '$a obj-y += fwsched/' "$tree/drivers/gpu/drm/Makefile"
+	cp "$ksrc/.fwsched-unpacked" "$tree/.fwsched-linked"
+fi
+rm -rf "$tree/drivers/gpu/drm/fwsched"
+mkdir -p "$tree/drivers/gpu/drm/fwsched"
+cp -r "$repo"/{Kbuild,Kconfig,VERSION,fwsched,include,tests} "$tree/drivers/gpu/drm/fwsched/"
+for val in m y; do
+	out=$cache/intree/build-7.3-$val
+	mkdir -p "$out"
+	set +e
+	{
+		make -C "$tree" O="$out" ARCH=x86_64 tinyconfig &&
+		"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+			"$here/configs/x86-debug.config" <(printf 'CONFIG_DRM_FWSCHED=%s\nCONFIG_DRM_FWSCHED_KUNIT_TEST=m\n' "$val") &&
+		make -C "$tree" O="$out" ARCH=x86_64 olddefconfig &&
+		make -C "$tree" O="$out" ARCH=x86_64 -j"$(nproc)" W=1
+	} >"$out/build.log" 2>&1
+	st=$?
+	set -e
+	got=$(grep "^CONFIG_DRM_FWSCHED=" "$out/.config" || echo unset)
+	diag=$(grep -E "drivers/gpu/drm/fwsched/.*(warning|error)|fwsched.*is added to multiple modules" "$out/build.log" || true)
+	if [ "$val" = m ]; then
+		built=$(ls "$out"/drivers/gpu/drm/fwsched/fwsched.ko 2>/dev/null || true)
+	else
+		built=$(grep -w fwsched_queue_create "$out/System.map" 2>/dev/null || true)
+	fi
+	if [ "$st" = 0 ] && [ "$got" = "CONFIG_DRM_FWSCHED=$val" ] && [ -n "$built" ] && [ -z "$diag" ]; then
+		verdict 1 "in-tree 7.3 DRM_FWSCHED=$val ($([ "$val" = m ] && echo fwsched.ko || echo "built in: $built"))"
+	else
+		printf '%s\n' "$diag" | head -n 10 | sed 's/^/      /'
+		tail -n 5 "$out/build.log" | sed 's/^/      /'
+		verdict 0 "in-tree 7.3 DRM_FWSCHED=$val" "status $st, $got"
+	fi
+done
 finish
