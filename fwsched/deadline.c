@@ -121,11 +121,26 @@ void fwsched_queue_deadlines(struct fwsched_queue *q)
 				q->ops->set_deadline(job, deadline);
 			for (i = job->next_dep; i < job->num_deps; i++)
 				dma_fence_set_deadline(job->deps[i], deadline);
+			if (job->prepare_fence)
+				dma_fence_set_deadline(job->prepare_fence, deadline);
 			if (job->hw_fence)
 				dma_fence_set_deadline(job->hw_fence, deadline);
 		}
 		dma_fence_put(&fin->fence.base);
 	}
+}
+
+/* The earliest deadline asked for on @job's finished fence, or 0. */
+ktime_t fwsched_job_deadline(struct fwsched_job *job)
+{
+	struct fwsched_finished *fin = to_finished(job->finished);
+	unsigned long flags;
+	ktime_t deadline;
+
+	dma_fence_lock_irqsave(&fin->fence.base, flags);
+	deadline = fin->deadline;
+	dma_fence_unlock_irqrestore(&fin->fence.base, flags);
+	return deadline;
 }
 
 /* Destroy: the queue is gone, drop what is still queued. */

@@ -101,6 +101,9 @@ static void fwsched_print_job(struct seq_buf *s, const char *what,
 		seq_buf_printf(s, " deps_pending=%u/%u",
 			       READ_ONCE(job->num_deps) - READ_ONCE(job->next_dep),
 			       job->num_deps);
+	/* Only whether: the run right may drop the fence at any moment. */
+	if (READ_ONCE(job->prepare_fence))
+		seq_buf_puts(s, " prepare_fence");
 	if (hw)
 		seq_buf_printf(s, " hw=%llu:%llu%s", hw->context, hw->seqno,
 			       dma_fence_is_signaled(hw) ? " (signalled)" : "");

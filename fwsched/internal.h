@@ -164,6 +164,12 @@ struct fwsched_queue {
 	u32 credit_limit;
 	/** @direct: C. &fwsched_queue_args.direct_run. */
 	bool direct;
+	/**
+	 * @gated: C. The head job waits for more than its dependencies: a
+	 * slot pool, &fwsched_queue_ops.prepare or .update_credits.  One
+	 * test per job, so that queues without them pay nothing.
+	 */
+	bool gated;
 	/** @running: L. The run right is held. */
 	bool running;
 	/** @credits: L. Credits of the jobs in @in_flight. */
@@ -276,6 +282,7 @@ void fwsched_job_forget(struct fwsched_job *job);
 void fwsched_job_publish(struct fwsched_job *job);
 void fwsched_queue_deadlines(struct fwsched_queue *q);
 void fwsched_queue_deadlines_drop(struct fwsched_queue *q);
+ktime_t fwsched_job_deadline(struct fwsched_job *job);
 
 /* timeout.c: the job timeout. */
 void fwsched_queue_timeout_update(struct fwsched_queue *q, bool new_head);

@@ -44,7 +44,8 @@ static bool fwsched_queue_fits(struct fwsched_queue *q, struct fwsched_job *job)
  * fwsched_queue_destroy() gives up; ERR_PTR(-EINVAL) for missing args, ops
  * or names, names of 64 bytes or more, a zero credit limit, a priority out
  * of range, a timeout without &fwsched_queue_ops.timed_out, or direct run
- * with a slot pool; ERR_PTR(-ENOMEM).
+ * with a slot pool, &fwsched_queue_ops.prepare or
+ * &fwsched_queue_ops.update_credits; ERR_PTR(-ENOMEM).
  */
 struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args)
 {
@@ -54,7 +55,8 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	if (!args || !args->ops || !args->ops->run_job || !args->ops->free_job ||
 	    !args->credit_limit || args->priority >= FWSCHED_PRIO_COUNT ||
 	    (args->timeout_ms && !args->ops->timed_out) ||
-	    (args->direct_run && args->pool))
+	    (args->direct_run && (args->pool || args->ops->prepare ||
+				  args->ops->update_credits)))
 		return ERR_PTR(-EINVAL);
 
 	if (fwsched_should_fail_alloc(sizeof(*q)))
@@ -80,6 +82,7 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	INIT_LIST_HEAD(&q->in_flight);
 	q->credit_limit = args->credit_limit;
 	q->direct = args->direct_run;
+	q->gated = args->pool || args->ops->prepare || args->ops->update_credits;
 	q->priority = args->priority;
 	q->timeout = (u64)args->timeout_ms * NSEC_PER_MSEC;
 	INIT_DELAYED_WORK(&q->timeout_work, fwsched_queue_timeout_work);
@@ -495,6 +498,9 @@ static void fwsched_job_cancel(struct fwsched_job *job, int error)
 {
 	struct fwsched_queue *q = job->queue;
 
+	/* Only a job that never ran can still hold a prepare fence. */
+	dma_fence_put(job->prepare_fence);
+	job->prepare_fence = NULL;
 	if (q->ops->cancel_job)
 		q->ops->cancel_job(job, error);
 	trace_fwsched_job_done(job, error);
@@ -721,6 +727,105 @@ static bool fwsched_job_deps_wait(struct fwsched_job *job)
 }
 
 /*
+ * Lower @job's credits if the driver says it needs fewer now.  A value that
+ * is zero or higher fails the job with -EINVAL: the caller cancels it.
+ */
+static void fwsched_job_update_credits(struct fwsched_job *job)
+{
+	u32 credits = job->queue->ops->update_credits(job);
+
+	if (likely(credits && credits <= job->credits)) {
+		job->credits = credits;
+		return;
+	}
+	pr_warn_ratelimited("fwsched: %s: update_credits gave %u credits to a job of %u: job failed (-EINVAL)\n",
+			    job->queue->timeline->names, credits, job->credits);
+	fwsched_job_note_error(job, -EINVAL);
+}
+
+/*
+ * Ask the driver whether the head job may run, and wait for the fence it
+ * returns if not, as for a dependency: true once prepare returned NULL (or
+ * the job failed: job->error), false while a callback waits on a fence.
+ * Only the holder of the run right calls this, for the head job, whose
+ * dependencies have all been dropped (so @cb is free for the fence).
+ */
+static bool fwsched_job_prepare_wait(struct fwsched_job *job)
+{
+	struct fwsched_queue *q = job->queue;
+	struct dma_fence *f;
+	ktime_t deadline;
+
+	while (!job->prepared) {
+		f = job->prepare_fence;
+		if (f) {
+			if (job->dep_armed) {
+				if (!dma_fence_is_signaled(f))
+					return false;
+				dma_fence_remove_callback(f, &job->cb);
+				job->dep_armed = false;
+			} else if (!dma_fence_add_callback(f, &job->cb,
+							   fwsched_job_dep_cb)) {
+				job->dep_armed = true;
+				return false;
+			}
+			trace_fwsched_job_dep_resolved(job, f);
+			fwsched_job_note_error(job, f->error);
+			job->prepare_fence = NULL;
+			dma_fence_put(f);
+			if (job->error)
+				return true;
+		}
+
+		f = q->ops->prepare(job);
+		if (IS_ERR(f)) {
+			fwsched_job_note_error(job, PTR_ERR(f));
+			return true;
+		}
+		if (!f) {
+			job->prepared = true;
+			break;
+		}
+		trace_fwsched_job_add_dep(job, f);
+		job->prepare_fence = f;
+		deadline = fwsched_job_deadline(job);
+		if (deadline)
+			dma_fence_set_deadline(f, deadline);
+	}
+	return true;
+}
+
+/*
+ * The head job's waits after its dependencies, in this order: fewer
+ * credits, room in the ring and the driver's prepare fence, then a firmware
+ * slot, so that a queue holds no slot while it waits for the driver.  True
+ * if the job may run now, or has failed (job->error); false if it waits
+ * (the callback, the hardware fence that frees credits or the slot grant
+ * queues the work item again).
+ */
+static bool fwsched_job_ready(struct fwsched_queue *q, struct fwsched_job *job)
+{
+	if (q->ops->prepare || q->ops->update_credits) {
+		bool fits;
+
+		if (q->ops->update_credits && !job->prepared)
+			fwsched_job_update_credits(job);
+		if (q->ops->prepare && !job->error && !job->prepared) {
+			/* Prepare only a job that fits. */
+			spin_lock(&q->lock);
+			fits = fwsched_queue_fits(q, job);
+			spin_unlock(&q->lock);
+			if (!fits || !fwsched_job_prepare_wait(job))
+				return false;
+		}
+		if (job->error)
+			return true;
+	}
+	/* With a slot pool a queue runs only while it holds a slot. */
+	return !q->slot.pool || fwsched_slot_acquire(q);
+}
+
+/*
  * The hardware fence of an in-flight job signalled: signal the finished
  * fence at once and leave the rest to the work item.  Any context.  The last
  * access to the queue is the decrement of @callbacks, which destroy waits
@@ -810,8 +915,7 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 		/* The head is ours while the queue is not dead. */
 		spin_unlock(&q->lock);
 		if (!fwsched_job_deps_wait(job) ||
-		    /* With a slot pool a queue runs only while it holds a slot. */
-		    (q->slot.pool && !job->error && !fwsched_slot_acquire(q))) {
+		    (q->gated && !job->error && !fwsched_job_ready(q, job))) {
 			spin_lock(&q->lock);
 			fwsched_queue_disown(q, false);
 			return;
@@ -913,7 +1017,9 @@ void fwsched_queue_cancel_list(struct list_head *list, int error)
 	list_for_each_entry_safe(job, tmp, list, link) {
 		list_del_init(&job->link);
 		if (job->dep_armed) {
-			dma_fence_remove_callback(job->deps[job->next_dep], &job->cb);
+			dma_fence_remove_callback(job->prepare_fence ?:
+						  job->deps[job->next_dep],
+						  &job->cb);
 			job->dep_armed = false;
 		}
 		fwsched_job_cancel(job, error);

@@ -40,7 +40,11 @@
  *   fwsched_job_arm()             the finished fence gets its seqno (the push
  *                                 arms a job that is not armed yet)
  *   fwsched_job_push()            cannot fail for lack of memory
- *     ... dependencies signalled, credits free ...
+ *     ... dependencies signalled ...
+ *   ops->update_credits()         optional: the job may need fewer credits
+ *     ... credits free ...
+ *   ops->prepare()                optional: NULL, or a fence to wait for
+ *     ... firmware slot held (with a slot pool) ...
  *   ops->run_job()                returns the hardware fence
  *     ... hardware fence signals ...
  *   finished fence signalled      with the hardware fence's error
@@ -84,6 +88,16 @@
  * as &dma_fence_array does.  On PREEMPT_RT a fence lock is a sleeping lock:
  * "any context" then excludes hard interrupts, and drivers complete fences
  * from threaded interrupts.
+ *
+ * Waits known only at run time.  A driver that learns only when a job is
+ * about to run that it needs something another job still holds (room in a
+ * firmware heap, a doorbell, a context being evicted) provides
+ * &fwsched_queue_ops.prepare: fwsched calls it for the job at the head once
+ * its dependencies have signalled and its credits fit, and waits for the
+ * fence it returns exactly as for a dependency, then asks again, until it
+ * returns NULL.  &fwsched_queue_ops.update_credits lets a job need fewer
+ * credits once its dependencies have signalled (fewer firmware wait
+ * commands to emit).  Queues without them pay nothing for either.
  *
  * Waiting: every wait of a queue is a wait on a dma_fence.  A job waits for
  * its dependencies through fence callbacks; a queue whose ring is full waits
@@ -192,8 +206,9 @@
  * fwsched_fence_signal()              no          no          any, hard irq included
  *                                                             (not on PREEMPT_RT)
  * run_job, free_job, cancel_job,      must not    GFP_NOWAIT  the queue's work item (or
- * set_deadline, slot bind/unbind/                 at most     the pusher, direct run),
- * preempt (driver)                                            signalling section
+ * prepare, update_credits,                        at most     the pusher, direct run),
+ * set_deadline, slot bind/unbind/                             signalling section
+ * preempt (driver)
  * timed_out, reset (driver)           may         GFP_NOWAIT  fwsched's timeout work
  *                                                 at most     item, signalling section
  * cancel_in_flight (driver)           may         no          destroying task, or the
@@ -350,6 +365,41 @@ struct fwsched_queue_ops {
 	 * unsignalled dependencies and its hardware fence itself.  Optional.
 	 */
 	void (*set_deadline)(struct fwsched_job *job, ktime_t deadline);
+
+	/**
+	 * @prepare: @job is next: it is at the head of the queue, its
+	 * dependencies have signalled and its credits fit in the ring.
+	 * Return NULL if it may run, or a fence (fwsched takes over the
+	 * reference) that must signal first: a resource the driver learns
+	 * only now that the job needs, held by another job.  fwsched waits
+	 * for the fence as for a dependency (a callback, no polling; a
+	 * deadline on the job is passed on to it; stop, reset and destroy
+	 * treat it like a pending dependency) and then calls prepare again,
+	 * until it returns NULL; after that, never again for this job.  An
+	 * ERR_PTR, or a fence that signals with an error, fails the job with
+	 * that error (cancel_job, then free_job).  Called before the queue
+	 * asks its slot pool for a slot, so a queue never holds a firmware
+	 * slot while it waits for a prepare fence.  Never called for a job
+	 * whose dependency failed; a job that prepare let go may still be
+	 * cancelled by a destroy or ban that races with it, and cancel_job
+	 * then undoes what prepare reserved.  On the signalling path, from
+	 * the work item: it must not wait or allocate with GFP_KERNEL.  A
+	 * queue with prepare has no direct run.  Optional.
+	 */
+	struct dma_fence *(*prepare)(struct fwsched_job *job);
+
+	/**
+	 * @update_credits: @job is at the head of the queue and its
+	 * dependencies have signalled: return the credits it needs now, at
+	 * least 1 and at most what it had (drm_sched's update_job_credits:
+	 * fewer firmware wait commands once dependencies are done).  Called
+	 * each time the job is considered, before the credit check and
+	 * before @prepare, until @prepare lets it go or it runs.  A value of 0 or above the job's
+	 * current credits is a driver bug: the job fails with -EINVAL.
+	 * Same context as @prepare.  A queue with update_credits has no
+	 * direct run.  Optional.
+	 */
+	u32 (*update_credits)(struct fwsched_job *job);
 };
 
 /**
@@ -370,7 +420,8 @@ struct fwsched_queue_ops {
  *	busy period); jobs completed are counted always
  * @direct_run: fwsched_job_push() may call run_job itself when nothing is
  *	ahead of the job and its dependencies have signalled; see "Direct
- *	run" in the queue documentation.  Not with a slot pool.
+ *	run" in the queue documentation.  Not with a slot pool, nor with
+ *	&fwsched_queue_ops.prepare or &fwsched_queue_ops.update_credits.
  * @priv: driver data, returned by fwsched_queue_priv()
  */
 struct fwsched_queue_args {
@@ -428,11 +479,19 @@ struct fwsched_job {
 	struct list_head link;
 	/** @done_node: [A] in &fwsched_queue.done (llist). */
 	struct llist_node done_node;
-	/** @cb: [R] waits for a dependency, then for the hardware fence. */
+	/**
+	 * @cb: [R] waits for a dependency, then the prepare fence, then the
+	 * hardware fence.
+	 */
 	struct dma_fence_cb cb;
 	/** @hw_fence: [R] what run_job returned, until the job is freed. */
 	struct dma_fence *hw_fence;
-	/** @credits: [C] */
+	/** @prepare_fence: [R] what prepare returned, until it signalled. */
+	struct dma_fence *prepare_fence;
+	/**
+	 * @credits: [R] while pending (&fwsched_queue_ops.update_credits
+	 * only lowers it), constant once in flight.
+	 */
 	u32 credits;
 	/** @max_deps: [C] */
 	u16 max_deps;
@@ -440,8 +499,13 @@ struct fwsched_job {
 	u16 num_deps;
 	/** @next_dep: [D], then [R]: first dependency not yet dropped. */
 	u16 next_dep;
-	/** @dep_armed: [R] @cb is installed on deps[@next_dep]. */
+	/**
+	 * @dep_armed: [R] @cb is installed on deps[@next_dep], or on
+	 * @prepare_fence if there is one.
+	 */
 	bool dep_armed;
+	/** @prepared: [R] &fwsched_queue_ops.prepare returned NULL. */
+	bool prepared;
 	/** @state: [D] until armed, then [L]: FWSCHED_JOB_*, private. */
 	u8 state;
 	/**
