@@ -74,6 +74,8 @@ static struct dma_fence *mock_run_job(struct fwsched_job *job)
 	ring->last_seqno = job->finished->base.seqno;
 	if (ring->credits_used + job->credits > ring->credit_limit)
 		atomic_inc(&ring->credit_violations);
+	if (ring->prepare && !mj->prepared)
+		atomic_inc(&ring->prepare_violations);
 	if (ring->uses_pool && (READ_ONCE(ring->slot) < 0 ||
 				fwsched_queue_slot(job->queue) != READ_ONCE(ring->slot)))
 		atomic_inc(&ring->slot_violations);
@@ -205,6 +207,63 @@ static void mock_set_deadline(struct fwsched_job *job, ktime_t deadline)
 		ring->deadline_hook(ring, job);
 }
 
+/* Is the caller inside a fence-signalling section?  Only lockdep knows. */
+static void mock_check_signalling(struct mock_ring *ring)
+{
+	bool cookie = dma_fence_begin_signalling();
+
+	/* Nested in fwsched's section, the cookie is true. */
+	if (IS_ENABLED(CONFIG_LOCKDEP) && !cookie)
+		atomic_inc(&ring->unsignalling);
+	dma_fence_end_signalling(cookie);
+}
+
+static struct dma_fence *mock_prepare(struct fwsched_job *job)
+{
+	struct mock_job *mj = to_mock_job(job);
+	struct mock_ring *ring = mj->ring;
+	struct dma_fence *f = NULL;
+
+	mock_check_signalling(ring);
+	/* Never again once it let the job go. */
+	if (mj->prepared)
+		atomic_inc(&ring->prepare_violations);
+	if (ring->prepare_hook)
+		f = ring->prepare_hook(ring, job);
+	if (!f)
+		mj->prepared = true;
+	atomic_inc(&mj->prepares);
+	atomic_inc(&ring->prepares);
+	wake_up_all(&ring->wait);
+	return f;
+}
+
+static u32 mock_update_credits(struct fwsched_job *job)
+{
+	struct mock_ring *ring = to_mock_job(job)->ring;
+	u32 credits = job->credits;
+
+	mock_check_signalling(ring);
+	if (ring->credits_hook)
+		credits = ring->credits_hook(ring, job);
+	atomic_inc(&ring->credit_updates);
+	wake_up_all(&ring->wait);
+	return credits;
+}
+
+const struct fwsched_queue_ops mock_prepare_ops = {
+	.run_job = mock_run_job,
+	.free_job = mock_free_job,
+	.cancel_job = mock_cancel_job,
+	.cancel_in_flight = mock_cancel_in_flight,
+	.timed_out = mock_timed_out,
+	.reset = mock_reset,
+	.set_deadline = mock_set_deadline,
+	.prepare = mock_prepare,
+	.update_credits = mock_update_credits,
+};
+EXPORT_SYMBOL_GPL(mock_prepare_ops);
+
 const struct fwsched_queue_ops mock_ops = {
 	.run_job = mock_run_job,
 	.free_job = mock_free_job,
@@ -274,6 +333,9 @@ struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_ar
 	ring->mode = a->mode;
 	ring->credit_limit = a->credit_limit;
 	ring->timeout_ms = a->timeout_ms;
+	ring->prepare = a->prepare;
+	if (a->prepare)
+		args.ops = &mock_prepare_ops;
 	spin_lock_init(&ring->lock);
 	INIT_LIST_HEAD(&ring->submitted);
 	init_waitqueue_head(&ring->wait);
@@ -499,6 +561,10 @@ void mock_expect_clean(struct kunit *test, struct mock_ring *ring)
 			    "run_job called out of submission order");
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->slot_violations), 0,
 			    "run_job called on a queue not bound to a slot");
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->prepare_violations), 0,
+			    "run_job before prepare let the job go, or prepare called after");
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->unsignalling), 0,
+			    "prepare or update_credits called outside the signalling section");
 }
 EXPORT_SYMBOL_GPL(mock_expect_clean);
 

@@ -76,6 +76,19 @@ struct mock_ring {
 	void (*free_hook)(struct mock_ring *ring, struct fwsched_job *job);
 	void *hook_data;
 
+	/*
+	 * prepare and update_credits (rings created with
+	 * &mock_ring_args.prepare): what they answer is the test's hook's
+	 * (NULL and the job's credits without one).  The mock counts the
+	 * calls and the rule breaks it sees: run_job for a job that prepare
+	 * had not let go, a call outside the signalling section.
+	 */
+	bool prepare;
+	struct dma_fence *(*prepare_hook)(struct mock_ring *ring, struct fwsched_job *job);
+	u32 (*credits_hook)(struct mock_ring *ring, struct fwsched_job *job);
+	atomic_t prepares, credit_updates;
+	atomic_t prepare_violations, unsignalling;
+
 	/* When run_job was last called, and the first timed_out after it. */
 	ktime_t last_run_at;
 	ktime_t first_timeout_at;
@@ -101,9 +114,13 @@ struct mock_job {
 	u32 duration_us;
 	int hw_error;			/* the hardware fence signals with it */
 	int run_error;			/* run_job returns ERR_PTR(run_error) */
+	bool prepared;			/* prepare returned NULL for it */
+	atomic_t prepares;		/* prepare calls for it */
+	void *priv;			/* the test's */
 };
 
 extern const struct fwsched_queue_ops mock_ops;
+extern const struct fwsched_queue_ops mock_prepare_ops;
 
 /*
  * A bound on every wait of the tests, for the failure message only: long
@@ -120,6 +137,7 @@ extern const struct fwsched_queue_ops mock_ops;
  * @prio: the queue's priority (0 is FWSCHED_PRIO_LOW)
  * @timeout_ms: the job timeout, 0 for none
  * @direct: a direct-run queue
+ * @prepare: the queue has prepare and update_credits (mock_prepare_ops)
  */
 struct mock_ring_args {
 	u32 credit_limit;
@@ -129,6 +147,7 @@ struct mock_ring_args {
 	enum fwsched_priority prio;
 	unsigned int timeout_ms;
 	bool direct;
+	bool prepare;
 };
 
 struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_args *a);
