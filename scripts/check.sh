@@ -6,8 +6,9 @@
 #
 #   scripts/check.sh [--selftest|--stress] [--plan NAME] [--repeat N] [KVER]
 #
-# LOAD=N runs N busy processes on the host (stress-ng --cpu N) for the whole
-# run: the result must be the same as on an idle machine.  X86=0 leaves out
+# LOAD=N runs N busy processes on the host (stress-ng --cpu N) while the
+# suites boot (not while kernels build): the result must be the same as on
+# an idle machine.  X86=0 leaves out
 # the x86_64 test bed (the same suites under QEMU, with KCSAN); STRESS=0
 # leaves out the full-scale stress on its own kernel.  --repeat N boots
 # each plan N times (a stall hunt); each boot is judged and counted.
@@ -56,6 +57,7 @@ failed=0
 # prepare FLAVOUR: build the kernel, the modules (W=1, -Werror, output outside
 # the repo) and the root; sets kbuild and root.  Returns 1 if the build failed.
 prepare() {
+	load_off
 	kbuild=$("$here/kernel.sh" "$kver" "$1" | tail -n 1)
 	[ -x "$kbuild/linux" ] || [ -f "$kbuild/arch/x86/boot/bzImage" ] ||
 		{ say "check.sh: no kernel image in $kbuild"; return 1; }
@@ -85,6 +87,7 @@ boot_plans() {
 	local plan name log record verdict res p f caught want start
 	local logs=$cache/logs/$(basename "$kbuild")
 	mkdir -p "$logs"
+	load_on
 	for plan in "$@"; do
 		name=$(basename "$plan" .plan)
 		[ -z "$only" ] || [ "$only" = "$name" ] || continue
@@ -138,13 +141,25 @@ boot_plans() {
 	done
 }
 
-# LOAD=N: N busy processes on the host until this script ends.
-if [ "$load" -gt 0 ] 2>/dev/null; then
-	"$here/deps.sh" load
-	say "== host load: stress-ng --cpu $load for the whole run"
+# LOAD=N: N busy processes on the host while the suites run.  Not while a
+# kernel or the modules build: that would only cost time (a cold CI run
+# builds a kernel per flavour), not test anything.
+load_pid=
+load_on() {
+	[ "$load" -gt 0 ] 2>/dev/null && [ -z "$load_pid" ] || return 0
 	setsid stress-ng --cpu "$load" --timeout 0 --quiet >/dev/null 2>&1 &
 	load_pid=$!
-	trap 'kill -- -"$load_pid" 2>/dev/null || kill "$load_pid" 2>/dev/null' EXIT
+	say "== host load: stress-ng --cpu $load while the suites run"
+}
+load_off() {
+	[ -n "$load_pid" ] || return 0
+	kill -- -"$load_pid" 2>/dev/null || kill "$load_pid" 2>/dev/null
+	wait "$load_pid" 2>/dev/null
+	load_pid=
+}
+if [ "$load" -gt 0 ] 2>/dev/null; then
+	"$here/deps.sh" load
+	trap load_off EXIT
 fi
 
 if [ "$mode" = selftest ]; then
