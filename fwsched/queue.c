@@ -355,8 +355,12 @@ EXPORT_SYMBOL_GPL(fwsched_job_set_error);
  * A fence that has signalled already is dropped, but an error it carries
  * is kept: a job whose dependency failed never runs, it is cancelled with
  * that error.  A finished fence of the job's own queue is dropped (the ring
- * is in order).  Of two fences with the same context only the later one is
- * kept.  Containers (arrays, chains) are kept whole.
+ * is in order).  A fence added twice is kept once, and a fence that has
+ * signalled since it was added gives its room to a later fence of the same
+ * context (keeping its error); two unsignalled fences of one context are
+ * both kept, because the later one signalling says nothing about whether
+ * the earlier one failed (drm_sched keeps only the later one and loses that
+ * error).  Containers (arrays, chains) are kept whole.
  *
  * Context: process context; does not sleep or allocate.
  * Return: 0; -EINVAL for a NULL fence; -EBUSY if the job was armed or
@@ -390,13 +394,22 @@ int fwsched_job_add_dependency(struct fwsched_job *job, struct dma_fence *fence)
 			if (old->context != fence->context ||
 			    dma_fence_is_container(old))
 				continue;
-			if (dma_fence_is_later(fence, old)) {
+			if (old->seqno == fence->seqno) {
+				dma_fence_put(fence);
+				return 0;
+			}
+			/*
+			 * The later of two fences of one context signals
+			 * after the earlier, but that says nothing about
+			 * the earlier one's error: drop the earlier only
+			 * once it has signalled, keeping its error.
+			 */
+			if (dma_fence_is_later(fence, old) && dma_fence_is_signaled(old)) {
+				fwsched_job_note_error(job, old->error);
 				job->deps[i] = fence;
 				dma_fence_put(old);
-			} else {
-				dma_fence_put(fence);
+				return 0;
 			}
-			return 0;
 		}
 	}
 

@@ -534,10 +534,62 @@ static void queue_dep_fan(struct kunit *test)
 	dma_fence_put(last);
 }
 
+/*
+ * Found by the torture test (tests/torture/): two fences of one context,
+ * the earlier fails, the later succeeds.  Keeping only the later one (as
+ * drm_sched does) ran the job; it must be cancelled with the error.
+ */
+static void queue_dep_same_context_error(struct kunit *test)
+{
+	struct mock_ring *ring = mock_ring_new(test, 4, MOCK_NULL, NULL);
+	struct mock_job *both = mock_job_new(ring, 1, 2);
+	struct mock_job *late = mock_job_new(ring, 1, 1);
+	u64 ctx = dma_fence_context_alloc(1), ctx2 = dma_fence_context_alloc(1);
+	struct dma_fence *x1 = foreign_fence(test, ctx, 1);
+	struct dma_fence *x2 = foreign_fence(test, ctx, 2);
+	struct dma_fence *z1 = foreign_fence(test, ctx2, 1);
+	struct dma_fence *z2 = foreign_fence(test, ctx2, 2);
+	struct dma_fence *f1, *f2;
+
+	/* Both unsignalled: both kept; the earlier fails later on. */
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&both->base, dma_fence_get(x1)), 0);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&both->base, dma_fence_get(x2)), 0);
+	KUNIT_EXPECT_EQ(test, both->base.num_deps, 2);
+	f1 = mock_push(both);
+
+	/* The earlier failed before the later came: its room, not its error, goes. */
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&late->base, dma_fence_get(z1)), 0);
+	dma_fence_set_error(z1, -EIO);
+	dma_fence_signal(z1);
+	KUNIT_EXPECT_EQ_MSG(test, fwsched_job_add_dependency(&late->base, dma_fence_get(z2)), 0,
+			    "a signalled fence kept its room from a later one");
+	KUNIT_EXPECT_EQ(test, late->base.num_deps, 1);
+	f2 = mock_push(late);
+
+	dma_fence_set_error(x1, -EIO);
+	dma_fence_signal(x1);
+	dma_fence_signal(x2);
+	dma_fence_signal(z2);
+	KUNIT_ASSERT_TRUE(test, mock_wait(f1, WAIT_MS));
+	KUNIT_ASSERT_TRUE(test, mock_wait(f2, WAIT_MS));
+	KUNIT_EXPECT_EQ_MSG(test, dma_fence_get_status(f1), -EIO,
+			    "ran although the earlier of two same-context dependencies failed");
+	KUNIT_EXPECT_EQ_MSG(test, dma_fence_get_status(f2), -EIO,
+			    "the error of a replaced dependency was lost");
+	KUNIT_EXPECT_EQ(test, atomic_read(&ring->ran), 0);
+	mock_ring_destroy(ring);
+	dma_fence_put(x1);
+	dma_fence_put(x2);
+	dma_fence_put(z1);
+	dma_fence_put(z2);
+	dma_fence_put(f1);
+	dma_fence_put(f2);
+}
+
 static void queue_dep_dedup(struct kunit *test)
 {
 	struct mock_ring *ring = mock_ring_new(test, 4, MOCK_NULL, NULL);
-	struct mock_job *mj = mock_job_new(ring, 1, 2);
+	struct mock_job *mj = mock_job_new(ring, 1, 3);
 	struct mock_job *own = mock_job_new(ring, 1, 0);
 	u64 ctx = dma_fence_context_alloc(1);
 	struct dma_fence *a1 = foreign_fence(test, ctx, 1);
@@ -553,11 +605,13 @@ static void queue_dep_dedup(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(a1)), 0);
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(a2)), 0);
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(a1)), 0);
-	KUNIT_EXPECT_EQ_MSG(test, mj->base.num_deps, 1, "same context kept twice");
-	KUNIT_EXPECT_PTR_EQ_MSG(test, mj->base.deps[0], a2, "not the later fence");
+	KUNIT_EXPECT_EQ_MSG(test, mj->base.num_deps, 2,
+			    "a fence kept twice, or an unsignalled one dropped for a later one");
+	KUNIT_EXPECT_PTR_EQ(test, mj->base.deps[0], a1);
+	KUNIT_EXPECT_PTR_EQ(test, mj->base.deps[1], a2);
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(fown)), 0);
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(done)), 0);
-	KUNIT_EXPECT_EQ_MSG(test, mj->base.num_deps, 1, "own queue or signalled fence kept");
+	KUNIT_EXPECT_EQ_MSG(test, mj->base.num_deps, 2, "own queue or signalled fence kept");
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(b)), 0);
 	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(c)), -ENOSPC);
 	fwsched_job_arm(&mj->base);
@@ -1453,6 +1507,7 @@ static struct kunit_case queue_test_cases[] = {
 	KUNIT_CASE(queue_dep_kinds),
 	KUNIT_CASE(queue_dep_fan),
 	KUNIT_CASE(queue_dep_dedup),
+	KUNIT_CASE(queue_dep_same_context_error),
 	KUNIT_CASE(queue_errors),
 	KUNIT_CASE(queue_bad_input),
 	KUNIT_CASE(queue_cleanup_armed),
