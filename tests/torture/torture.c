@@ -1,0 +1,1280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fwsched torture: random operations from every public call, on many
+ * queues from several threads at once, each event checked against a
+ * reference model kept here, not by fwsched.
+ *
+ * Threads (one more than there are CPUs) draw operations at random:
+ * create a queue (slot pool or none, timeout or none, direct run, fwsched's
+ * workqueue or an ordered or unordered one of ours), push jobs whose
+ * dependencies are finished fences of the same queue, of other queues
+ * (destroyed ones too), foreign fences, arrays, chains and fences that
+ * failed already; stop/start, set_priority, trigger_timeout,
+ * suspend/resume timeout, destroy and destroy_async, signal a foreign
+ * fence, cycle a slot pool.  The "firmware" completes each ring's jobs in
+ * order from an hrtimer after a random duration, fails some, hangs some
+ * (the timeout or a destroy ends them), and answers timed_out with
+ * EXTEND, RESET or BAN at random.  With fault injection built in, some
+ * allocations of fwsched fail on purpose (fail_nth).  A seed printed at
+ * start makes the sequence of choices of each thread repeatable (the
+ * interleaving is not).
+ *
+ * The model checks: every finished fence signals once, in seqno order per
+ * queue, successfully only if its job ran and every dependency signalled
+ * without error, else with an error the job can have (its own, a
+ * dependency's, -ECANCELED, -ETIMEDOUT, an injected one); run_job in push
+ * order, within the credit limit, on a bound slot when the queue has a
+ * pool, never while stopped, never before its dependencies signalled,
+ * never after destroy returned; free_job exactly once per job, after its
+ * fence signalled; no slot held twice and no more slots than the pool has
+ * at any bind; a pool with queues refuses to go (-EBUSY); at the end every
+ * job is freed and every pool destroyed.  Each broken rule is printed with
+ * its name ("VIOLATION <rule>: ...") and fails the case.
+ *
+ * Copyright (C) 2026 The fwsched authors
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/dma-fence-array.h>
+#include <linux/dma-fence-chain.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/prandom.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include <fwsched/queue.h>
+
+static unsigned long seed;
+module_param(seed, ulong, 0444);
+MODULE_PARM_DESC(seed, "random seed; 0 picks one (printed)");
+static unsigned int jobs = 20000;
+module_param(jobs, uint, 0444);
+MODULE_PARM_DESC(jobs, "jobs to push in total");
+static unsigned int queues = 16;
+module_param(queues, uint, 0444);
+MODULE_PARM_DESC(queues, "queues alive at once (at most 4096)");
+static unsigned int threads;
+module_param(threads, uint, 0444);
+MODULE_PARM_DESC(threads, "operating threads; 0: one more than the CPUs");
+static unsigned int duration;
+module_param(duration, uint, 0444);
+MODULE_PARM_DESC(duration, "seconds to run (make torture); 0: until jobs are pushed");
+static unsigned int faults = 2;
+module_param(faults, uint, 0444);
+MODULE_PARM_DESC(faults, "percent of job inits and queue creates whose allocation fails");
+
+#define MAXQ		4096
+#define MAXDEPS		4
+#define NPOOLS		3
+#define MAXSLOTS	8
+#define NFOREIGN	8	/* few: a job waiting on one holds its whole ring */
+#define NRECENT		64
+#define SET_ERR		(-EPROTO)	/* fwsched_job_set_error() from run_job */
+#define T_HW_ERR		(-EIO)		/* the firmware fails the job */
+
+enum top {
+	OP_CREATE, OP_PUSH, OP_STOP_START, OP_PRIORITY, OP_TRIGGER,
+	OP_SUSPEND, OP_DESTROY, OP_DESTROY_ASYNC, OP_FOREIGN, OP_POOL,
+	OP_COUNT,
+};
+
+static const char *const op_names[OP_COUNT] = {
+	"create", "push", "stop/start", "set_priority", "trigger_timeout",
+	"suspend/resume_timeout", "destroy", "destroy_async", "signal_foreign",
+	"pool_cycle",
+};
+
+/* Weights of the operations; a push carries 1-4 jobs. */
+static const unsigned int op_weight[OP_COUNT] = {
+	[OP_CREATE] = 3, [OP_PUSH] = 60, [OP_STOP_START] = 3,
+	[OP_PRIORITY] = 3, [OP_TRIGGER] = 2, [OP_SUSPEND] = 2,
+	[OP_DESTROY] = 1, [OP_DESTROY_ASYNC] = 1, [OP_FOREIGN] = 8,
+	[OP_POOL] = 1,
+};
+
+struct tctx;
+
+/* A slot pool and the model of who holds its slots. */
+struct tpool {
+	struct mutex lock;		/* @pool, @attached: create/destroy */
+	struct fwsched_slot_pool *pool;
+	unsigned int attached;		/* queues created on it, not destroyed */
+	u32 nr_slots;
+	spinlock_t slots_lock;		/* @occupant, @held */
+	struct tq *occupant[MAXSLOTS];
+	unsigned int held;
+};
+
+/*
+ * A queue and its firmware ring.  Never freed before the end of the run,
+ * so that any thread may still push to it after it was destroyed (it
+ * holds a fwsched_queue_get() reference for that).
+ */
+struct tq {
+	struct tctx *c;
+	struct fwsched_queue *q;
+	struct fwsched_timeline *hw_tl;
+	struct tpool *tp;
+	struct list_head all;		/* &tctx.all_tq */
+	struct mutex submit;		/* arm + push, in seqno order */
+	struct mutex ctl;		/* stop..start, suspend..resume */
+	u32 credit_limit;
+	bool has_timeout;
+
+	spinlock_t lock;		/* everything below */
+	struct list_head submitted;	/* on the "hardware", in order */
+	u32 credits_used;
+	u64 last_run_seqno;
+	u64 last_signal_seqno;
+	int slot;
+	bool stopped;			/* between stop's return and start */
+	bool dead;			/* destroy returned */
+	bool async;			/* destroy_async, not yet flushed */
+	struct hrtimer timer;
+};
+
+/* A driver job. */
+struct tj {
+	struct fwsched_job base;
+	struct kref ref;		/* free_job's and the fence callback's */
+	struct tq *tq;
+	struct fwsched_fence *hw, *hw_spare;
+	struct dma_fence_cb fin_cb;
+	struct dma_fence *deps[MAXDEPS];	/* the model's references */
+	unsigned int ndeps;
+	struct list_head link;		/* &tq.submitted */
+	u32 duration_us;
+	int hw_error;
+	bool hang;			/* the first run never completes */
+	bool set_error;
+	bool in_push;			/* its push is in progress */
+	atomic_t runs, freed, signalled;
+};
+
+/* A fence from no fwsched timeline, signalled by an operation. */
+struct tforeign {
+	struct dma_fence base;
+	spinlock_t lock;		/* the fence's */
+};
+
+struct tctx {
+	struct kunit *test;
+	u64 seed;
+	spinlock_t table_lock;		/* @qs, @nq, @all_tq */
+	struct tq **qs;
+	unsigned int nq;
+	struct list_head all_tq;
+	struct tpool pools[NPOOLS];
+	struct workqueue_struct *wq_ordered, *wq_unordered;
+
+	spinlock_t fence_lock;		/* @foreign, @recent, @recent_pos */
+	struct tforeign *foreign[NFOREIGN];
+	struct dma_fence *recent[NRECENT];
+	unsigned int recent_pos;
+
+	atomic_t jobs_left;
+	unsigned long until;		/* jiffies; 0: run until jobs_left is 0 */
+	atomic_long_t live;		/* job records not yet released */
+	atomic_long_t pushed, freed, signalled, cancelled, cancelled_dep;
+	atomic_long_t errors, injected, banned;
+	atomic_long_t ops[OP_COUNT];
+	atomic_t violations;
+	wait_queue_head_t wait;
+};
+
+static void tviolate(struct tctx *c, const char *rule, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	if (atomic_inc_return(&c->violations) > 20)
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("fwsched_torture: VIOLATION %s: %pV (seed %llu)\n", rule, &vaf, c->seed);
+	va_end(args);
+}
+
+static struct tj *to_tj(struct fwsched_job *job)
+{
+	return container_of(job, struct tj, base);
+}
+
+/* ---- foreign fences ------------------------------------------------------- */
+
+static const char *tforeign_name(struct dma_fence *f)
+{
+	return "fwsched-torture-foreign";
+}
+
+static const struct dma_fence_ops tforeign_ops = {
+	.get_driver_name = tforeign_name,
+	.get_timeline_name = tforeign_name,
+};
+
+static struct dma_fence *tforeign_new(struct tctx *c)
+{
+	struct tforeign *f = kzalloc_obj(*f, GFP_KERNEL);
+
+	if (!f)
+		return NULL;
+	spin_lock_init(&f->lock);
+	/*
+	 * A context each: they signal in any order, and fences of one
+	 * context must signal in seqno order (fwsched keeps only the later
+	 * of two, as the dma-fence rules allow).
+	 */
+	dma_fence_init(&f->base, &tforeign_ops, &f->lock, dma_fence_context_alloc(1), 1);
+	return &f->base;
+}
+
+/* ---- the firmware ---------------------------------------------------------- */
+
+static void tj_release(struct kref *ref)
+{
+	struct tj *j = container_of(ref, struct tj, ref);
+	struct tctx *c = j->tq->c;
+	unsigned int i;
+
+	for (i = 0; i < j->ndeps; i++)
+		dma_fence_put(j->deps[i]);
+	kfree(j);
+	if (atomic_long_dec_and_test(&c->live))
+		wake_up_all(&c->wait);
+}
+
+static struct tj *tq_pop(struct tq *t)
+{
+	struct tj *j;
+
+	lockdep_assert_held(&t->lock);
+	j = list_first_entry_or_null(&t->submitted, struct tj, link);
+	if (j) {
+		list_del_init(&j->link);
+		t->credits_used -= j->base.credits;
+	}
+	return j;
+}
+
+static enum hrtimer_restart tq_timer(struct hrtimer *timer)
+{
+	struct tq *t = container_of(timer, struct tq, timer);
+	struct tj *j, *next;
+	unsigned long flags;
+	u32 next_us = 0;
+
+	spin_lock_irqsave(&t->lock, flags);
+	j = list_first_entry_or_null(&t->submitted, struct tj, link);
+	if (j && j->hang && atomic_read(&j->runs) == 1) {
+		/* Hung: only a reset or a cancel ends it. */
+		spin_unlock_irqrestore(&t->lock, flags);
+		return HRTIMER_NORESTART;
+	}
+	j = tq_pop(t);
+	next = list_first_entry_or_null(&t->submitted, struct tj, link);
+	if (next)
+		next_us = next->duration_us;
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (j)
+		fwsched_fence_signal(j->hw, j->hw_error);
+	if (!next)
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, us_to_ktime(next_us));
+	return HRTIMER_RESTART;
+}
+
+/* Everything on the hardware completes with @error (reset, cancel). */
+static void tq_flush_hw(struct tq *t, int error)
+{
+	unsigned long flags;
+	struct tj *j;
+
+	for (;;) {
+		spin_lock_irqsave(&t->lock, flags);
+		j = tq_pop(t);
+		if (!j)
+			t->last_run_seqno = 0;
+		spin_unlock_irqrestore(&t->lock, flags);
+		if (!j)
+			break;
+		fwsched_fence_signal(j->hw, error);
+	}
+}
+
+/*
+ * A finished fence of the job's own queue is dropped by fwsched (the ring is
+ * in order): the model does not count it as a dependency either.
+ */
+static bool tj_dep_counts(struct tj *j, unsigned int i)
+{
+	return j->deps[i]->context != fwsched_queue_context(j->tq->q);
+}
+
+static bool tj_deps_signalled(struct tj *j)
+{
+	unsigned int i;
+
+	for (i = 0; i < j->ndeps; i++)
+		if (tj_dep_counts(j, i) && !dma_fence_is_signaled(j->deps[i]))
+			return false;
+	return true;
+}
+
+static struct dma_fence *t_run_job(struct fwsched_job *job)
+{
+	struct tj *j = to_tj(job);
+	struct tq *t = j->tq;
+	struct tctx *c = t->c;
+	u64 seqno = job->finished->base.seqno;
+	unsigned long flags;
+	bool start;
+
+	if (!tj_deps_signalled(j))
+		tviolate(c, "run-before-deps", "job %llu ran with a dependency unsignalled", seqno);
+	spin_lock_irqsave(&t->lock, flags);
+	if (t->dead)
+		tviolate(c, "callback-after-destroy", "run_job of %llu after destroy returned",
+			 seqno);
+	if (t->stopped)
+		tviolate(c, "run-while-stopped", "run_job of %llu while the queue was stopped",
+			 seqno);
+	if (seqno <= t->last_run_seqno)
+		tviolate(c, "run-order", "run_job of %llu after %llu", seqno, t->last_run_seqno);
+	t->last_run_seqno = seqno;
+	if (t->credits_used + job->credits > t->credit_limit)
+		tviolate(c, "credit-limit", "%u + %u credits on a ring of %u",
+			 t->credits_used, job->credits, t->credit_limit);
+	if (t->tp && (t->slot < 0 || fwsched_queue_slot(t->q) != t->slot))
+		tviolate(c, "run-without-slot", "run_job of %llu, slot %d, fwsched says %d",
+			 seqno, t->slot, fwsched_queue_slot(t->q));
+	if (atomic_inc_return(&j->runs) > 1) {
+		/* Run again after a reset: the first hardware fence is spent. */
+		fwsched_fence_free(j->hw);
+		j->hw = j->hw_spare;
+		j->hw_spare = NULL;
+		if (!j->hw) {
+			spin_unlock_irqrestore(&t->lock, flags);
+			tviolate(c, "run-twice", "job %llu run again without a reset", seqno);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	fwsched_fence_arm(j->hw, t->hw_tl);
+	t->credits_used += job->credits;
+	start = list_empty(&t->submitted);
+	list_add_tail(&j->link, &t->submitted);
+	spin_unlock_irqrestore(&t->lock, flags);
+
+	if (j->set_error)
+		fwsched_job_set_error(job, SET_ERR);
+	if (start)
+		hrtimer_start(&t->timer, us_to_ktime(j->duration_us), HRTIMER_MODE_REL);
+	return dma_fence_get(&j->hw->base);
+}
+
+/* Is this callback one the driver causes itself (a push to a dead queue)? */
+static void tj_check_alive(struct tj *j, const char *what)
+{
+	struct tq *t = j->tq;
+
+	if (READ_ONCE(t->dead) && !READ_ONCE(j->in_push))
+		tviolate(t->c, "callback-after-destroy", "%s of %llu after destroy returned",
+			 what, j->base.finished->base.seqno);
+}
+
+static void t_free_job(struct fwsched_job *job)
+{
+	struct tj *j = to_tj(job);
+	struct tctx *c = j->tq->c;
+
+	tj_check_alive(j, "free_job");
+	if (atomic_inc_return(&j->freed) != 1)
+		tviolate(c, "free-once", "free_job called twice");
+	fwsched_fence_free(j->hw);
+	fwsched_fence_free(j->hw_spare);
+	j->hw = NULL;
+	j->hw_spare = NULL;
+	atomic_long_inc(&c->freed);
+	kref_put(&j->ref, tj_release);
+}
+
+static void t_cancel_job(struct fwsched_job *job, int error)
+{
+	struct tj *j = to_tj(job);
+
+	tj_check_alive(j, "cancel_job");
+	atomic_long_inc(&j->tq->c->cancelled);
+	if (error != -ECANCELED)
+		atomic_long_inc(&j->tq->c->cancelled_dep);
+}
+
+static void t_cancel_in_flight(struct fwsched_queue *q)
+{
+	tq_flush_hw(fwsched_queue_priv(q), -ECANCELED);
+}
+
+static enum fwsched_timeout_action t_timed_out(struct fwsched_job *job)
+{
+	struct tj *j = to_tj(job);
+	u32 r = get_random_u32_below(16);
+
+	tj_check_alive(j, "timed_out");
+	if (r < 6)
+		return FWSCHED_TIMEOUT_EXTEND;
+	if (r < 15) {
+		/* The hung job is guilty; a healthy one runs again. */
+		if (j->hang)
+			fwsched_job_set_error(job, -ETIMEDOUT);
+		return FWSCHED_TIMEOUT_RESET;
+	}
+	return FWSCHED_TIMEOUT_BAN;
+}
+
+static void t_reset(struct fwsched_queue *q)
+{
+	tq_flush_hw(fwsched_queue_priv(q), -ECANCELED);
+}
+
+static const struct fwsched_queue_ops t_ops = {
+	.run_job = t_run_job,
+	.free_job = t_free_job,
+	.cancel_job = t_cancel_job,
+	.cancel_in_flight = t_cancel_in_flight,
+	.timed_out = t_timed_out,
+	.reset = t_reset,
+};
+
+/* ---- slots ----------------------------------------------------------------- */
+
+static void t_bind(struct fwsched_queue *q, unsigned int slot)
+{
+	struct tq *t = fwsched_queue_priv(q);
+	struct tpool *tp = t->tp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&tp->slots_lock, flags);
+	if (slot >= tp->nr_slots || tp->occupant[slot])
+		tviolate(t->c, "slot-shared", "slot %u bound while held", slot);
+	else
+		tp->occupant[slot] = t;
+	if (++tp->held > tp->nr_slots)
+		tviolate(t->c, "slot-count", "%u slots held of %u", tp->held, tp->nr_slots);
+	spin_unlock_irqrestore(&tp->slots_lock, flags);
+	spin_lock_irqsave(&t->lock, flags);
+	t->slot = slot;
+	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+static void t_unbind(struct fwsched_queue *q, unsigned int slot)
+{
+	struct tq *t = fwsched_queue_priv(q);
+	struct tpool *tp = t->tp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->lock, flags);
+	if (!list_empty(&t->submitted))
+		tviolate(t->c, "unbind-busy", "slot %u unbound with jobs on the hardware", slot);
+	t->slot = -1;
+	spin_unlock_irqrestore(&t->lock, flags);
+	spin_lock_irqsave(&tp->slots_lock, flags);
+	if (slot >= tp->nr_slots || tp->occupant[slot] != t)
+		tviolate(t->c, "slot-unbind", "slot %u unbound by a queue not in it", slot);
+	else
+		tp->occupant[slot] = NULL;
+	tp->held--;
+	spin_unlock_irqrestore(&tp->slots_lock, flags);
+}
+
+static const struct fwsched_slot_ops t_slot_ops = {
+	.bind = t_bind,
+	.unbind = t_unbind,
+};
+
+static int tpool_make(struct tpool *tp, struct rnd_state *rnd)
+{
+	struct fwsched_slot_pool_args a = {
+		.ops = &t_slot_ops,
+		.nr_slots = 1 + prandom_u32_state(rnd) % MAXSLOTS,
+		.release = prandom_u32_state(rnd) & 1 ? FWSCHED_SLOT_RELEASE_IDLE :
+			   FWSCHED_SLOT_RELEASE_ON_DEMAND,
+		.quantum = 1 + prandom_u32_state(rnd) % 8,
+	};
+	struct fwsched_slot_pool *pool;
+
+	if (a.nr_slots > 2 && prandom_u32_state(rnd) & 1)
+		a.reserved[FWSCHED_PRIO_HIGH] = 1;
+	pool = fwsched_slot_pool_create(&a);
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+	tp->pool = pool;
+	tp->nr_slots = a.nr_slots;
+	return 0;
+}
+
+/* ---- the model's view of finished fences ------------------------------------ */
+
+static bool t_allowed_error(struct tj *j, int err)
+{
+	unsigned int i;
+
+	if (err == -ECANCELED || err == -ETIMEDOUT || err == T_HW_ERR || err == SET_ERR)
+		return true;
+	for (i = 0; i < j->ndeps; i++)
+		if (dma_fence_is_signaled(j->deps[i]) && j->deps[i]->error == err)
+			return true;
+	return false;
+}
+
+static void tj_finished_cb(struct dma_fence *f, struct dma_fence_cb *cb)
+{
+	struct tj *j = container_of(cb, struct tj, fin_cb);
+	struct tq *t = j->tq;
+	struct tctx *c = t->c;
+	unsigned long flags;
+	unsigned int i;
+	int err = f->error;
+
+	if (atomic_inc_return(&j->signalled) != 1)
+		tviolate(c, "signal-once", "fence %llu signalled twice", f->seqno);
+	spin_lock_irqsave(&t->lock, flags);
+	if (f->seqno <= t->last_signal_seqno)
+		tviolate(c, "signal-order", "fence %llu signalled after %llu",
+			 f->seqno, t->last_signal_seqno);
+	t->last_signal_seqno = f->seqno;
+	spin_unlock_irqrestore(&t->lock, flags);
+
+	if (!err) {
+		if (!atomic_read(&j->runs))
+			tviolate(c, "success-without-run", "fence %llu succeeded, never ran",
+				 f->seqno);
+		if (j->hw_error || j->set_error)
+			tviolate(c, "error-lost", "fence %llu succeeded, its job failed",
+				 f->seqno);
+		for (i = 0; i < j->ndeps; i++) {
+			if (!tj_dep_counts(j, i))
+				continue;
+			if (!dma_fence_is_signaled(j->deps[i]))
+				tviolate(c, "signal-before-deps",
+					 "fence %llu signalled before dependency %u", f->seqno, i);
+			else if (j->deps[i]->error && !dma_fence_is_chain(j->deps[i]))
+				tviolate(c, "dep-error-lost",
+					 "fence %llu succeeded, dependency %u failed (%d)",
+					 f->seqno, i, j->deps[i]->error);
+		}
+	} else {
+		atomic_long_inc(&c->errors);
+		if (!t_allowed_error(j, err))
+			tviolate(c, "wrong-error", "fence %llu signalled %d", f->seqno, err);
+	}
+	atomic_long_inc(&c->signalled);
+	kref_put(&j->ref, tj_release);
+}
+
+/* ---- operations -------------------------------------------------------------- */
+
+static struct tq *t_pick(struct tctx *c, struct rnd_state *rnd)
+{
+	struct tq *t = NULL;
+
+	spin_lock(&c->table_lock);
+	if (c->nq)
+		t = c->qs[prandom_u32_state(rnd) % c->nq];
+	spin_unlock(&c->table_lock);
+	return t;
+}
+
+/* Take a random queue out of the table: the caller destroys it. */
+static struct tq *t_take(struct tctx *c, struct rnd_state *rnd)
+{
+	struct tq *t = NULL;
+	unsigned int i;
+
+	spin_lock(&c->table_lock);
+	if (c->nq > 1) {
+		i = prandom_u32_state(rnd) % c->nq;
+		t = c->qs[i];
+		c->qs[i] = c->qs[--c->nq];
+	}
+	spin_unlock(&c->table_lock);
+	return t;
+}
+
+/* Make fwsched's next allocation in this task fail, sometimes. */
+static bool t_inject(struct tctx *c, struct rnd_state *rnd)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	if (faults && prandom_u32_state(rnd) % 100 < faults) {
+		current->fail_nth = 1;
+		return true;
+	}
+#endif
+	return false;
+}
+
+/* Was the failure armed by t_inject() consumed?  Disarms it either way. */
+static bool t_injected(bool armed)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	bool consumed = armed && !current->fail_nth;
+
+	current->fail_nth = 0;
+	return consumed;
+#else
+	return false;
+#endif
+}
+
+static void op_create(struct tctx *c, struct rnd_state *rnd)
+{
+	struct fwsched_queue_args a = {
+		.ops = &t_ops, .name = "torture", .driver_name = "fwsched-torture",
+		.credit_limit = 1 + prandom_u32_state(rnd) % 8,
+		.priority = prandom_u32_state(rnd) % FWSCHED_PRIO_COUNT,
+	};
+	struct tpool *tp = NULL;
+	struct tq *t;
+	u32 r = prandom_u32_state(rnd);
+	bool armed, consumed;
+
+	spin_lock(&c->table_lock);
+	if (c->nq >= queues) {
+		spin_unlock(&c->table_lock);
+		return;
+	}
+	spin_unlock(&c->table_lock);
+
+	t = kzalloc_obj(*t, GFP_KERNEL);
+	if (!t)
+		return;
+	t->c = c;
+	mutex_init(&t->submit);
+	mutex_init(&t->ctl);
+	spin_lock_init(&t->lock);
+	INIT_LIST_HEAD(&t->submitted);
+	t->slot = -1;
+	hrtimer_setup(&t->timer, tq_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	t->credit_limit = a.credit_limit;
+	t->hw_tl = fwsched_timeline_create("fwsched-torture-fw", "hw");
+	if (IS_ERR(t->hw_tl)) {
+		kfree(t);
+		return;
+	}
+	switch (r % 4) {
+	case 0:
+		a.wq = c->wq_ordered;
+		break;
+	case 1:
+		a.wq = c->wq_unordered;
+		break;
+	default:
+		break;
+	}
+	if ((r >> 2) % 3 == 0) {
+		a.timeout_ms = 10 + (r >> 4) % 40;
+		t->has_timeout = true;
+	}
+	if ((r >> 10) % 3 == 0)
+		tp = &c->pools[(r >> 12) % NPOOLS];
+	else if ((r >> 14) % 4 == 0)
+		a.direct_run = true;
+	a.priv = t;
+
+	if (tp) {
+		mutex_lock(&tp->lock);
+		if (!tp->pool) {
+			mutex_unlock(&tp->lock);
+			tp = NULL;
+		}
+	}
+	a.pool = tp ? tp->pool : NULL;
+	t->tp = tp;
+	armed = t_inject(c, rnd);
+	t->q = fwsched_queue_create(&a);
+	consumed = t_injected(armed);
+	if (IS_ERR(t->q)) {
+		if (PTR_ERR(t->q) != -ENOMEM || !consumed)
+			tviolate(c, "create-error", "queue_create: %ld", PTR_ERR(t->q));
+		else
+			atomic_long_inc(&c->injected);
+		if (tp)
+			mutex_unlock(&tp->lock);
+		fwsched_timeline_destroy(t->hw_tl);
+		kfree(t);
+		return;
+	}
+	if (tp) {
+		tp->attached++;
+		mutex_unlock(&tp->lock);
+	}
+	fwsched_queue_get(t->q);	/* pushes after destroy stay legal */
+	spin_lock(&c->table_lock);
+	list_add_tail(&t->all, &c->all_tq);
+	c->qs[c->nq++] = t;
+	spin_unlock(&c->table_lock);
+	atomic_long_inc(&c->ops[OP_CREATE]);
+}
+
+/* A dependency for a job, with a reference, or NULL. */
+static struct dma_fence *t_dep(struct tctx *c, struct tq *t, struct rnd_state *rnd)
+{
+	struct dma_fence *f = NULL, *g = NULL, **arr;
+	struct dma_fence_chain *chain;
+	u32 r = prandom_u32_state(rnd) % 100;
+	unsigned int i;
+
+	/* 0-74 a finished fence, 75-79 foreign, 80 failed, 81-89 array, 90- chain */
+	r = r < 75 ? 0 : r < 80 ? 5 : r == 80 ? 7 : r < 90 ? 8 : 9;
+	spin_lock(&c->fence_lock);
+	switch (r) {
+	case 0 ... 4:	/* a finished fence of some queue, maybe destroyed */
+		f = dma_fence_get(c->recent[prandom_u32_state(rnd) % NRECENT]);
+		break;
+	case 5 ... 6:	/* a foreign fence still pending */
+		i = prandom_u32_state(rnd) % NFOREIGN;
+		if (c->foreign[i])
+			f = dma_fence_get(&c->foreign[i]->base);
+		break;
+	default:
+		f = dma_fence_get(c->recent[prandom_u32_state(rnd) % NRECENT]);
+		g = dma_fence_get(c->recent[prandom_u32_state(rnd) % NRECENT]);
+		break;
+	}
+	spin_unlock(&c->fence_lock);
+
+	switch (r) {
+	case 7:		/* a fence that failed already */
+		dma_fence_put(f);
+		dma_fence_put(g);
+		f = tforeign_new(c);
+		if (f) {
+			dma_fence_set_error(f, -ENOLINK);
+			dma_fence_signal(f);
+		}
+		return f;
+	case 8: {	/* an array of two */
+		struct dma_fence_array *array;
+
+		if (!f || !g)
+			break;
+		arr = kmalloc_array(2, sizeof(*arr), GFP_KERNEL);
+		if (!arr)
+			break;
+		arr[0] = f;
+		arr[1] = g;
+		array = dma_fence_array_create(2, arr, dma_fence_context_alloc(1), 1);
+		if (!array) {
+			dma_fence_put(arr[0]);
+			dma_fence_put(arr[1]);
+			kfree(arr);
+			return NULL;
+		}
+		return &array->base;
+	}
+	case 9:		/* a chain of two links */
+		if (!f || !g)
+			break;
+		chain = dma_fence_chain_alloc();
+		if (!chain)
+			break;
+		dma_fence_chain_init(chain, f, g, 1);
+		return &chain->base;
+	default:
+		break;
+	}
+	dma_fence_put(g);
+	return f;
+}
+
+static void t_remember(struct tctx *c, struct dma_fence *f)
+{
+	struct dma_fence *old;
+
+	spin_lock(&c->fence_lock);
+	old = c->recent[c->recent_pos];
+	c->recent[c->recent_pos] = dma_fence_get(f);
+	c->recent_pos = (c->recent_pos + 1) % NRECENT;
+	spin_unlock(&c->fence_lock);
+	dma_fence_put(old);
+}
+
+/* Returns -ECANCELED if the queue is banned, else 0. */
+static int op_push_one(struct tctx *c, struct tq *t, struct rnd_state *rnd)
+{
+	struct tj *j = kzalloc_obj(*j, GFP_KERNEL);
+	u32 r = prandom_u32_state(rnd);
+	unsigned int i, want;
+	struct dma_fence *fin;
+	bool armed, consumed, was_dead;
+	int ret;
+
+	if (!j)
+		return 0;
+	j->tq = t;
+	kref_init(&j->ref);
+	INIT_LIST_HEAD(&j->link);
+	j->duration_us = 5 + r % 200;
+	j->hw = fwsched_fence_alloc(GFP_KERNEL);
+	if (t->has_timeout)
+		j->hw_spare = fwsched_fence_alloc(GFP_KERNEL);
+	if (!j->hw || (t->has_timeout && !j->hw_spare))
+		goto free;
+	if (r % 200 == 0)
+		j->hw_error = T_HW_ERR;
+	if ((r >> 8) % 300 == 0)
+		j->set_error = true;
+	/* Hangs only where a timeout ends them (or a destroy). */
+	if (t->has_timeout && (r >> 16) % 80 == 0)
+		j->hang = true;
+
+	armed = t_inject(c, rnd);
+	ret = fwsched_job_init(&j->base, t->q, 1 + (r >> 20) % t->credit_limit,
+			       MAXDEPS);
+	consumed = t_injected(armed);
+	if (ret) {
+		if (ret == -ENOMEM && consumed)
+			atomic_long_inc(&c->injected);
+		else if (ret != -ESHUTDOWN && ret != -ECANCELED)
+			tviolate(c, "init-error", "job_init: %d", ret);
+		goto free;
+	}
+	ret = 0;
+	atomic_long_inc(&c->live);
+
+	/*
+	 * 0: 50 %, 1: 30 %, 2: 12 %, 3: 5 %, 4: 3 %.  Fewer than one on
+	 * average: a failure spreads to the jobs that depend on it, and with
+	 * more it would reach every job of the run.
+	 */
+	want = (r >> 24) % 100;
+	want = want < 50 ? 0 : want < 80 ? 1 : want < 92 ? 2 : want < 97 ? 3 : 4;
+	for (i = 0; i < want; i++) {
+		struct dma_fence *d = t_dep(c, t, rnd);
+
+		if (!d)
+			continue;
+		j->deps[j->ndeps++] = dma_fence_get(d);
+		ret = fwsched_job_add_dependency(&j->base, d);
+		if (ret)
+			tviolate(c, "add-dependency", "add_dependency: %d", ret);
+	}
+
+	mutex_lock(&t->submit);
+	fwsched_job_arm(&j->base);
+	fin = dma_fence_get(fwsched_job_finished(&j->base));
+	kref_get(&j->ref);		/* the finished-fence callback's */
+	if (dma_fence_add_callback(fin, &j->fin_cb, tj_finished_cb)) {
+		tviolate(c, "armed-signalled", "a finished fence signalled before its push");
+		kref_put(&j->ref, tj_release);
+	}
+	/* Ours: the record outlives the push, the job may not. */
+	kref_get(&j->ref);
+	WRITE_ONCE(j->in_push, true);
+	was_dead = READ_ONCE(t->dead);
+	ret = fwsched_job_push(&j->base);
+	WRITE_ONCE(j->in_push, false);
+	if (ret && ret != -ESHUTDOWN && ret != -ECANCELED)
+		tviolate(c, "push-error", "push: %d", ret);
+	mutex_unlock(&t->submit);
+	kref_put(&j->ref, tj_release);
+	atomic_long_inc(&c->pushed);
+	t_remember(c, fin);
+	/*
+	 * A refused job's fence signals in order, after the queue's earlier
+	 * fences: at once if destroy had returned before the push.
+	 */
+	if (ret && was_dead && !dma_fence_is_signaled(fin))
+		tviolate(c, "refused-pending", "push refused (%d), fence unsignalled", ret);
+	dma_fence_put(fin);
+	return ret == -ECANCELED ? ret : 0;
+free:
+	fwsched_fence_free(j->hw);
+	fwsched_fence_free(j->hw_spare);
+	kfree(j);
+	return ret == -ECANCELED ? ret : 0;
+}
+
+static void t_destroyed(struct tq *t);
+
+/* A banned queue is torn down and replaced, as a driver would. */
+static void t_retire(struct tctx *c, struct tq *t, struct rnd_state *rnd)
+{
+	unsigned int i;
+	bool found = false;
+
+	spin_lock(&c->table_lock);
+	for (i = 0; i < c->nq; i++) {
+		if (c->qs[i] == t) {
+			c->qs[i] = c->qs[--c->nq];
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&c->table_lock);
+	if (!found)
+		return;		/* another thread has it */
+	fwsched_queue_destroy(t->q);
+	t_destroyed(t);
+	atomic_long_inc(&c->banned);
+	op_create(c, rnd);
+}
+
+static void op_push(struct tctx *c, struct rnd_state *rnd)
+{
+	struct tq *t = t_pick(c, rnd);
+	unsigned int n = 1 + prandom_u32_state(rnd) % 4;
+
+	if (!t)
+		return;
+	while (n-- && atomic_dec_return(&c->jobs_left) >= 0) {
+		if (op_push_one(c, t, rnd)) {
+			t_retire(c, t, rnd);
+			break;
+		}
+	}
+	atomic_long_inc(&c->ops[OP_PUSH]);
+}
+
+static void op_stop_start(struct tctx *c, struct rnd_state *rnd)
+{
+	struct tq *t = t_pick(c, rnd);
+	unsigned long flags;
+
+	if (!t)
+		return;
+	mutex_lock(&t->ctl);
+	fwsched_queue_stop(t->q);
+	spin_lock_irqsave(&t->lock, flags);
+	t->stopped = true;
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (prandom_u32_state(rnd) & 1)
+		op_push_one(c, t, rnd);
+	spin_lock_irqsave(&t->lock, flags);
+	t->stopped = false;
+	spin_unlock_irqrestore(&t->lock, flags);
+	fwsched_queue_start(t->q);
+	mutex_unlock(&t->ctl);
+	atomic_long_inc(&c->ops[OP_STOP_START]);
+}
+
+static void op_priority(struct tctx *c, struct rnd_state *rnd)
+{
+	struct tq *t = t_pick(c, rnd);
+	int ret;
+
+	if (!t)
+		return;
+	ret = fwsched_queue_set_priority(t->q, prandom_u32_state(rnd) % FWSCHED_PRIO_COUNT);
+	if (ret && ret != -ESHUTDOWN)
+		tviolate(c, "set-priority", "set_priority: %d", ret);
+	atomic_long_inc(&c->ops[OP_PRIORITY]);
+}
+
+static void op_trigger(struct tctx *c, struct rnd_state *rnd)
+{
+	struct tq *t = t_pick(c, rnd);
+
+	if (!t || !t->has_timeout)
+		return;
+	fwsched_queue_trigger_timeout(t->q);
+	atomic_long_inc(&c->ops[OP_TRIGGER]);
+}
+
+static void op_suspend(struct tctx *c, struct rnd_state *rnd)
+{
+	struct tq *t = t_pick(c, rnd);
+
+	if (!t || !t->has_timeout)
+		return;
+	mutex_lock(&t->ctl);
+	fwsched_queue_suspend_timeout(t->q);
+	if (prandom_u32_state(rnd) & 1)
+		op_push_one(c, t, rnd);
+	fwsched_queue_resume_timeout(t->q);
+	mutex_unlock(&t->ctl);
+	atomic_long_inc(&c->ops[OP_SUSPEND]);
+}
+
+static void t_destroyed(struct tq *t)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->lock, flags);
+	t->dead = true;
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (t->tp) {
+		mutex_lock(&t->tp->lock);
+		t->tp->attached--;
+		mutex_unlock(&t->tp->lock);
+	}
+}
+
+static void op_destroy(struct tctx *c, struct rnd_state *rnd)
+{
+	struct tq *t = t_take(c, rnd);
+
+	if (!t)
+		return;
+	fwsched_queue_destroy(t->q);
+	t_destroyed(t);
+	atomic_long_inc(&c->ops[OP_DESTROY]);
+	op_create(c, rnd);
+}
+
+static void op_destroy_async(struct tctx *c, struct rnd_state *rnd)
+{
+	struct tq *t = t_take(c, rnd);
+
+	if (!t)
+		return;
+	fwsched_queue_destroy_async(t->q);
+	/* Other threads keep pushing to it meanwhile. */
+	op_create(c, rnd);
+	fwsched_queue_destroy_flush();
+	t_destroyed(t);
+	atomic_long_inc(&c->ops[OP_DESTROY_ASYNC]);
+}
+
+static void op_foreign(struct tctx *c, struct rnd_state *rnd)
+{
+	unsigned int i = prandom_u32_state(rnd) % NFOREIGN;
+	struct dma_fence *nf = tforeign_new(c);
+	struct tforeign *old;
+
+	if (!nf)
+		return;
+	spin_lock(&c->fence_lock);
+	old = c->foreign[i];
+	c->foreign[i] = container_of(nf, struct tforeign, base);
+	spin_unlock(&c->fence_lock);
+	if (old) {
+		if (prandom_u32_state(rnd) % 32 == 0)
+			dma_fence_set_error(&old->base, -ENOLINK);
+		dma_fence_signal(&old->base);
+		dma_fence_put(&old->base);
+	}
+	atomic_long_inc(&c->ops[OP_FOREIGN]);
+}
+
+static void op_pool(struct tctx *c, struct rnd_state *rnd)
+{
+	struct tpool *tp = &c->pools[prandom_u32_state(rnd) % NPOOLS];
+	int ret;
+
+	mutex_lock(&tp->lock);
+	if (tp->pool) {
+		ret = fwsched_slot_pool_destroy(tp->pool);
+		if (tp->attached && ret != -EBUSY)
+			tviolate(c, "pool-busy", "pool with %u queues destroyed: %d",
+				 tp->attached, ret);
+		if (!tp->attached && ret)
+			tviolate(c, "pool-destroy", "empty pool refused: %d", ret);
+		if (!ret) {
+			tp->pool = NULL;
+			if (tp->held)
+				tviolate(c, "pool-held", "pool destroyed with %u slots held",
+					 tp->held);
+		}
+	}
+	if (!tp->pool && tpool_make(tp, rnd))
+		tviolate(c, "pool-create", "slot_pool_create failed");
+	mutex_unlock(&tp->lock);
+	atomic_long_inc(&c->ops[OP_POOL]);
+}
+
+static void (*const op_fns[OP_COUNT])(struct tctx *, struct rnd_state *) = {
+	[OP_CREATE] = op_create, [OP_PUSH] = op_push,
+	[OP_STOP_START] = op_stop_start, [OP_PRIORITY] = op_priority,
+	[OP_TRIGGER] = op_trigger, [OP_SUSPEND] = op_suspend,
+	[OP_DESTROY] = op_destroy, [OP_DESTROY_ASYNC] = op_destroy_async,
+	[OP_FOREIGN] = op_foreign, [OP_POOL] = op_pool,
+};
+
+struct tthread {
+	struct tctx *c;
+	struct rnd_state rnd;
+	struct completion done;
+	struct task_struct *task;
+};
+
+static int t_thread(void *data)
+{
+	struct tthread *th = data;
+	struct tctx *c = th->c;
+	unsigned int total = 0, i;
+	u32 r;
+
+	for (i = 0; i < OP_COUNT; i++)
+		total += op_weight[i];
+	while (atomic_read(&c->jobs_left) > 0 && !kthread_should_stop()) {
+		if (c->until && time_after(jiffies, c->until))
+			break;
+		r = prandom_u32_state(&th->rnd) % total;
+		for (i = 0; i < OP_COUNT; i++) {
+			if (r < op_weight[i])
+				break;
+			r -= op_weight[i];
+		}
+		op_fns[i](c, &th->rnd);
+		cond_resched();
+	}
+	complete(&th->done);
+	return 0;
+}
+
+/* ---- the case ----------------------------------------------------------------- */
+
+static void t_teardown(struct tctx *c)
+{
+	struct tq *t, *tmp;
+	unsigned int i;
+	int ret;
+
+	/* Every queue still in the table goes; the foreign fences signal. */
+	spin_lock(&c->table_lock);
+	while (c->nq) {
+		t = c->qs[--c->nq];
+		spin_unlock(&c->table_lock);
+		fwsched_queue_destroy(t->q);
+		t_destroyed(t);
+		spin_lock(&c->table_lock);
+	}
+	spin_unlock(&c->table_lock);
+	fwsched_queue_destroy_flush();
+	for (i = 0; i < NFOREIGN; i++) {
+		if (c->foreign[i]) {
+			dma_fence_signal(&c->foreign[i]->base);
+			dma_fence_put(&c->foreign[i]->base);
+			c->foreign[i] = NULL;
+		}
+	}
+	for (i = 0; i < NRECENT; i++) {
+		dma_fence_put(c->recent[i]);
+		c->recent[i] = NULL;
+	}
+	if (!wait_event_timeout(c->wait, !atomic_long_read(&c->live), 60 * HZ))
+		tviolate(c, "leak", "%ld job records never released",
+			 atomic_long_read(&c->live));
+	list_for_each_entry_safe(t, tmp, &c->all_tq, all) {
+		hrtimer_cancel(&t->timer);
+		if (!list_empty(&t->submitted))
+			tviolate(c, "left-on-hw", "a destroyed queue left jobs on the hardware");
+		fwsched_queue_put(t->q);
+		fwsched_timeline_destroy(t->hw_tl);
+		list_del(&t->all);
+		kfree(t);
+	}
+	for (i = 0; i < NPOOLS; i++) {
+		if (!c->pools[i].pool)
+			continue;
+		ret = fwsched_slot_pool_destroy(c->pools[i].pool);
+		if (ret)
+			tviolate(c, "pool-destroy", "pool %u refused at the end: %d", i, ret);
+	}
+	if (c->wq_ordered)
+		destroy_workqueue(c->wq_ordered);
+	if (c->wq_unordered)
+		destroy_workqueue(c->wq_unordered);
+}
+
+static void torture_run(struct kunit *test)
+{
+	struct tctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	unsigned int nthreads = threads ?: num_online_cpus() + 1;
+	struct tthread *th;
+	unsigned long start = jiffies, secs;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->qs = kunit_kcalloc(test, MAXQ, sizeof(*c->qs), GFP_KERNEL);
+	th = kunit_kcalloc(test, nthreads, sizeof(*th), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->qs);
+	KUNIT_ASSERT_NOT_NULL(test, th);
+	c->test = test;
+	c->seed = seed ?: get_random_u64();
+	queues = clamp(queues, 2U, (unsigned int)MAXQ);
+	kunit_info(test, "seed=%llu jobs=%u duration=%u queues=%u threads=%u faults=%u%%%s",
+		   c->seed, jobs, duration, queues, nthreads, faults,
+		   IS_ENABLED(CONFIG_FAULT_INJECTION) ? "" :
+		   " (no fault injection in this kernel)");
+	spin_lock_init(&c->table_lock);
+	spin_lock_init(&c->fence_lock);
+	INIT_LIST_HEAD(&c->all_tq);
+	init_waitqueue_head(&c->wait);
+	atomic_set(&c->jobs_left, duration ? INT_MAX : jobs);
+	if (duration)
+		c->until = jiffies + duration * HZ;
+	c->wq_ordered = alloc_ordered_workqueue("fwsched-torture-o", WQ_MEM_RECLAIM);
+	c->wq_unordered = alloc_workqueue("fwsched-torture-u",
+					  WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	for (i = 0; i < NPOOLS; i++) {
+		mutex_init(&c->pools[i].lock);
+		spin_lock_init(&c->pools[i].slots_lock);
+	}
+	for (i = 0; i < NRECENT; i++)
+		c->recent[i] = dma_fence_get_stub();
+
+	if (c->wq_ordered && c->wq_unordered) {
+		struct rnd_state rnd;
+
+		prandom_seed_state(&rnd, c->seed);
+		for (i = 0; i < NPOOLS; i++)
+			if (tpool_make(&c->pools[i], &rnd))
+				tviolate(c, "pool-create", "slot_pool_create failed");
+		/* The whole scale from the start (a failed create is retried). */
+		for (i = 0; c->nq < queues && i < 2 * queues; i++)
+			op_create(c, &rnd);
+		for (i = 0; i < nthreads; i++) {
+			th[i].c = c;
+			prandom_seed_state(&th[i].rnd, c->seed + i + 1);
+			init_completion(&th[i].done);
+			th[i].task = kthread_run(t_thread, &th[i], "fwsched-torture/%u", i);
+			if (IS_ERR(th[i].task)) {
+				th[i].task = NULL;
+				complete(&th[i].done);
+			}
+		}
+		for (i = 0; i < nthreads; i++)
+			if (!wait_for_completion_timeout(&th[i].done,
+							 (duration + 3600) * HZ))
+				tviolate(c, "stall", "thread %u never finished its jobs", i);
+	}
+	t_teardown(c);
+
+	secs = max(1UL, (jiffies - start) / HZ);
+	kunit_info(test, "pushed=%ld signalled=%ld freed=%ld cancelled=%ld (failed dependency %ld) errors=%ld injected=%ld banned=%ld in %lu s (%ld jobs/s)",
+		   atomic_long_read(&c->pushed), atomic_long_read(&c->signalled),
+		   atomic_long_read(&c->freed), atomic_long_read(&c->cancelled),
+		   atomic_long_read(&c->cancelled_dep),
+		   atomic_long_read(&c->errors), atomic_long_read(&c->injected),
+		   atomic_long_read(&c->banned), secs, atomic_long_read(&c->pushed) / secs);
+	for (i = 0; i < OP_COUNT; i++)
+		kunit_info(test, "op %s: %ld", op_names[i], atomic_long_read(&c->ops[i]));
+
+	KUNIT_EXPECT_NOT_NULL(test, c->wq_ordered);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&c->signalled), atomic_long_read(&c->pushed),
+			    "finished fences that never signalled (seed %llu)", c->seed);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&c->freed), atomic_long_read(&c->pushed),
+			    "jobs never freed (seed %llu)", c->seed);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&c->violations), 0,
+			    "the model saw broken rules, VIOLATION lines above (seed %llu)",
+			    c->seed);
+}
+
+static struct kunit_case torture_cases[] = {
+	KUNIT_CASE_SLOW(torture_run),
+	{}
+};
+
+static struct kunit_suite torture_suite = {
+	.name = "fwsched_torture",
+	.test_cases = torture_cases,
+};
+
+kunit_test_suite(torture_suite);
+
+MODULE_DESCRIPTION("fwsched torture: random operations against a reference model");
+MODULE_LICENSE("GPL");
