@@ -17,6 +17,9 @@
 #                                       kernel-doc: all at zero findings
 #   make stress [KVER=...]              the full-scale stress under KASAN and
 #                                       kmemleak (make check runs it without)
+#   make torture [DURATION=s] [FLAVOUR=stress|debug] [SEED=n] [QUEUES=n]
+#                                       random operations against a reference
+#                                       model for DURATION seconds (default 600)
 #   make bench                          the side-by-side benchmark (see README)
 #
 # Kernel sources and builds are cached in $(FWSCHED_CACHE), by default
@@ -29,7 +32,7 @@ VERSION := $(shell cat $(CURDIR)/VERSION)
 MODULES := $(if $(filter 1,$(TESTS)),,obj-m=fwsched.o)
 
 .PHONY: all modules install dkms-install dkms-remove clean check check-distro check-selftest \
-	analyze stress bench kernel help kdir-check
+	analyze stress torture bench kernel help kdir-check
 
 all: modules
 
@@ -97,6 +100,9 @@ check-selftest:
 
 analyze:
 	scripts/analyze.sh $(KVER)
+
+torture:
+	scripts/check.sh --torture $(KVER)
 
 stress:
 	scripts/check.sh --stress $(KVER)

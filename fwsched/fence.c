@@ -430,6 +430,14 @@ void fwsched_fence_signal(struct fwsched_fence *fence, int error)
 	}
 	fence->state = FWSCHED_FENCE_COMPLETED;
 	fence->status = error;
+#ifdef FWSCHED_PLANT_NO_HOLDBACK
+	/*
+	 * Never in a real build: "make check-selftest" builds a fwsched.ko
+	 * with this bug planted (no hold-back: a fence completed ahead of an
+	 * earlier one signals at once), which the torture test must catch.
+	 */
+	list_move(&fence->link, &tl->pending);
+#endif
 	n = fwsched_timeline_drain(tl, &flags);
 	spin_unlock_irqrestore(&tl->lock, flags);
 	dma_fence_end_signalling(cookie);

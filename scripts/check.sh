@@ -4,7 +4,7 @@
 # check.sh - build the debug UML kernel and fwsched, boot each test plan in
 # UML and judge the console.  What "make check" and "make check-selftest" run.
 #
-#   scripts/check.sh [--selftest|--stress] [--plan NAME] [--repeat N] [KVER]
+#   scripts/check.sh [--selftest|--stress|--torture] [--plan NAME] [--repeat N] [KVER]
 #
 # LOAD=N runs N busy processes on the host (stress-ng --cpu N) while the
 # suites boot (not while kernels build): the result must be the same as on
@@ -39,6 +39,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--selftest) mode=selftest; shift ;;
 	--stress) mode=stress; shift ;;
+	--torture) mode=torture; shift ;;
 	--plan) only=$2; shift 2 ;;
 	--repeat) repeat=$2; shift 2 ;;
 	-*) echo "check.sh: unknown option $1" >&2; exit 2 ;;
@@ -84,7 +85,7 @@ prepare() {
 
 # boot_plans PLAN...: one boot per plan on $kbuild, judged and counted.
 boot_plans() {
-	local plan name log record verdict res p f caught want start
+	local plan name log record verdict res p f caught want start msg
 	local logs=$cache/logs/$(basename "$kbuild")
 	mkdir -p "$logs"
 	load_on
@@ -125,11 +126,14 @@ boot_plans() {
 		if [ "$mode" = selftest ]; then
 			want=$(sed -n 's/^#[[:space:]]*caught:[[:space:]]*//p' "$plan")
 			printf '%s\n' "$verdict" | grep -v '^RESULT' | sed 's/^/  (planted) /'
-			if [ "$f" -gt 0 ] && [[ ",$caught," == *",$want,"* ]]; then
+			# "# message: TEXT": the report must also say this.
+			msg=$(sed -n 's/^#[[:space:]]*message:[[:space:]]*//p' "$plan")
+			if [ "$f" -gt 0 ] && [[ ",$caught," == *",$want,"* ]] &&
+			   { [ -z "$msg" ] || grep -qF -- "$msg" "$log"; }; then
 				say "    ok   selftest:$name caught as $want"
 				passed=$((passed + 1))
 			else
-				say "    FAIL selftest:$name not caught as $want (caught: $caught)"
+				say "    FAIL selftest:$name not caught as $want${msg:+ with \"$msg\"} (caught: $caught)"
 				failed=$((failed + 1))
 			fi
 		else
@@ -162,16 +166,55 @@ if [ "$load" -gt 0 ] 2>/dev/null; then
 	trap load_off EXIT
 fi
 
+# --selftest: a fwsched.ko with a bug planted in fwsched itself (the fence
+# hold-back skipped), at /mod/planted/fwsched.ko in the root, for
+# tests/selftest/torture-order.plan.
+plant() {
+	local mo=$cache/modules/$(basename "$kbuild")-planted
+	mkdir -p "$mo"
+	make -s -C "$kbuild" ARCH="$(fw_arch "$kbuild")" M="$repo" MO="$mo" \
+		obj-m=fwsched.o KCFLAGS=-DFWSCHED_PLANT_NO_HOLDBACK \
+		-j"${JOBS:-$(nproc)}" modules >"$mo/build.log" 2>&1 ||
+		{ cat "$mo/build.log"; say "check.sh: planted build failed"; return 1; }
+	mkdir -p "$root/mod/planted"
+	cp "$mo/fwsched.ko" "$root/mod/planted/"
+}
+
 if [ "$mode" = selftest ]; then
-	prepare debug && boot_plans "$repo"/tests/selftest/*.plan || failed=$((failed + 1))
+	prepare debug && plant && boot_plans "$repo"/tests/selftest/*.plan ||
+		failed=$((failed + 1))
 	if [ "$x86" = 1 ]; then
-		prepare x86-debug && boot_plans "$repo"/tests/selftest/*.plan ||
+		prepare x86-debug && plant && boot_plans "$repo"/tests/selftest/*.plan ||
 			failed=$((failed + 1))
 	fi
 elif [ "$mode" = stress ]; then
 	# make stress: the full scale under KASAN and kmemleak too; long.
 	boot_timeout=${BOOT_TIMEOUT:-5400}
-	prepare debug && boot_plans "$repo"/tests/stress/*.plan || failed=$((failed + 1))
+	prepare debug && boot_plans "$repo"/tests/stress/queue-*.plan || failed=$((failed + 1))
+elif [ "$mode" = torture ]; then
+	# make torture: DURATION seconds (two halves, fwsched.ko and the
+	# torture module reloaded between them) on FLAVOUR (stress: lockdep;
+	# debug: KASAN, kmemleak, lockdep), QUEUES queues, SEED (0: random).
+	dur=${DURATION:-600}
+	flavour=${FLAVOUR:-stress}
+	queues=${QUEUES:-$([ "$flavour" = stress ] && echo 1024 || echo 64)}
+	seed=${SEED:-0}
+	boot_timeout=${BOOT_TIMEOUT:-$((dur + 3600))}
+	mkdir -p "$cache/torture"
+	tplan=$cache/torture/torture-$flavour-$(date -u +%Y%m%dT%H%M%SZ).plan
+	{
+		echo "# make torture: ${dur} s on $flavour, $queues queues, seed $seed"
+		echo "# expect: fwsched_torture"
+		echo "echo $((dur + 3600)) > /sys/module/kunit/parameters/timeout"
+		echo "hung_task 0"
+		for half in 1 2; do
+			echo "load fwsched"
+			echo "load tests/torture/fwsched_torture duration=$(((dur + 1) / 2)) queues=$queues seed=$([ "$seed" = 0 ] && echo 0 || echo $((seed + half - 1)))"
+			echo "unload fwsched_torture"
+			echo "unload fwsched"
+		done
+	} >"$tplan"
+	prepare "$flavour" && boot_plans "$tplan" || failed=$((failed + 1))
 else
 	if [ -z "$only" ] || [ -f "$repo/tests/plans/$only.plan" ]; then
 		prepare debug && boot_plans "$repo"/tests/plans/*.plan || failed=$((failed + 1))
