@@ -809,7 +809,7 @@ static int op_push_one(struct tctx *c, struct tq *t, struct rnd_state *rnd)
 	unsigned int i, want;
 	struct dma_fence *fin;
 	bool armed, consumed, was_dead;
-	int ret;
+	int ret = 0;
 
 	if (!j)
 		return 0;
@@ -841,7 +841,6 @@ static int op_push_one(struct tctx *c, struct tq *t, struct rnd_state *rnd)
 			tviolate(c, "init-error", "job_init: %d", ret);
 		goto free;
 	}
-	ret = 0;
 	atomic_long_inc(&c->live);
 
 	/*
@@ -862,16 +861,18 @@ static int op_push_one(struct tctx *c, struct tq *t, struct rnd_state *rnd)
 			tviolate(c, "add-dependency", "add_dependency: %d", ret);
 	}
 
+	/* Ours: the record outlives the push, the job may not. */
+	kref_get(&j->ref);
 	mutex_lock(&t->submit);
 	fwsched_job_arm(&j->base);
 	fin = dma_fence_get(fwsched_job_finished(&j->base));
 	kref_get(&j->ref);		/* the finished-fence callback's */
-	if (dma_fence_add_callback(fin, &j->fin_cb, tj_finished_cb)) {
+	/*
+	 * Signalled before its push: a broken rule; the callback's reference
+	 * is left (the record leaks, and the run fails anyway).
+	 */
+	if (dma_fence_add_callback(fin, &j->fin_cb, tj_finished_cb))
 		tviolate(c, "armed-signalled", "a finished fence signalled before its push");
-		kref_put(&j->ref, tj_release);
-	}
-	/* Ours: the record outlives the push, the job may not. */
-	kref_get(&j->ref);
 	WRITE_ONCE(j->in_push, true);
 	was_dead = READ_ONCE(t->dead);
 	ret = fwsched_job_push(&j->base);
