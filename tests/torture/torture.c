@@ -48,6 +48,8 @@
 
 #include <fwsched/queue.h>
 
+#include "../holder.h"
+
 static unsigned long seed;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "random seed; 0 picks one (printed)");
@@ -63,6 +65,9 @@ MODULE_PARM_DESC(threads, "operating threads; 0: one more than the CPUs");
 static unsigned int duration;
 module_param(duration, uint, 0444);
 MODULE_PARM_DESC(duration, "seconds to run (make torture); 0: until jobs are pushed");
+static bool hold;
+module_param(hold, bool, 0444);
+MODULE_PARM_DESC(hold, "give finished fences to fwsched_test_holder at the end");
 static unsigned int faults = 2;
 module_param(faults, uint, 0444);
 MODULE_PARM_DESC(faults, "percent of job inits and queue creates whose allocation fails");
@@ -174,6 +179,7 @@ struct tctx {
 	spinlock_t fence_lock;		/* @foreign, @recent, @recent_pos */
 	struct tforeign *foreign[NFOREIGN];
 	struct dma_fence *recent[NRECENT];
+	struct dma_fence *stub;		/* what @recent starts with; ours */
 	unsigned int recent_pos;
 
 	atomic_t jobs_left;
@@ -1152,6 +1158,30 @@ static void t_teardown(struct tctx *c)
 			c->foreign[i] = NULL;
 		}
 	}
+	/*
+	 * hold=1: a resident module keeps some finished fences, signalled,
+	 * while fwsched.ko is unloaded and loaded again (the plan does it).
+	 * symbol_get(): no hard dependency on fwsched_test_holder.
+	 */
+	if (hold) {
+		int (*keep)(unsigned int slot, struct dma_fence *f) =
+			symbol_get(fwsched_test_hold);
+		unsigned int n = 0;
+
+		if (!keep)
+			tviolate(c, "hold", "hold=1 without fwsched_test_holder loaded");
+		for (i = 0; keep && i < NRECENT && n < FWSCHED_TEST_HOLD_MAX; i++) {
+			if (c->recent[i] == c->stub)
+				continue;
+			if (!dma_fence_is_signaled(c->recent[i]))
+				tviolate(c, "unsignalled-after-destroy",
+					 "a finished fence unsignalled after every queue went");
+			if (keep(n++, c->recent[i]))
+				tviolate(c, "hold", "the holder refused a fence");
+		}
+		if (keep)
+			symbol_put(fwsched_test_hold);
+	}
 	for (i = 0; i < NRECENT; i++) {
 		dma_fence_put(c->recent[i]);
 		c->recent[i] = NULL;
@@ -1175,6 +1205,7 @@ static void t_teardown(struct tctx *c)
 		if (ret)
 			tviolate(c, "pool-destroy", "pool %u refused at the end: %d", i, ret);
 	}
+	dma_fence_put(c->stub);
 	if (c->wq_ordered)
 		destroy_workqueue(c->wq_ordered);
 	if (c->wq_unordered)
@@ -1215,8 +1246,9 @@ static void torture_run(struct kunit *test)
 		mutex_init(&c->pools[i].lock);
 		spin_lock_init(&c->pools[i].slots_lock);
 	}
+	c->stub = dma_fence_get_stub();
 	for (i = 0; i < NRECENT; i++)
-		c->recent[i] = dma_fence_get_stub();
+		c->recent[i] = dma_fence_get(c->stub);
 
 	if (c->wq_ordered && c->wq_unordered) {
 		struct rnd_state rnd;
