@@ -636,8 +636,10 @@ static bool fwsched_job_deps_all_signalled(struct fwsched_job *job)
  * Context: process context; does not sleep or allocate.
  * Return: 0; -EINVAL if the job was pushed before (nothing is done);
  * -ESHUTDOWN if the queue is being destroyed, -ECANCELED if it was banned:
- * the job is then cancelled (cancel_job, finished fence signalled with
- * -ECANCELED, free_job) before this returns.
+ * the job is then cancelled (cancel_job, finished fence completed with
+ * -ECANCELED, free_job) before this returns.  Its fence signals in seqno
+ * order: at once if the queue's earlier fences have signalled (always, once
+ * fwsched_queue_destroy() has returned), else right after them.
  */
 int fwsched_job_push(struct fwsched_job *job)
 {
