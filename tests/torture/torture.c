@@ -44,6 +44,7 @@
 #include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/sched.h>
+#include <linux/seq_buf.h>
 #include <linux/slab.h>
 
 #include <fwsched/queue.h>
@@ -84,13 +85,13 @@ MODULE_PARM_DESC(faults, "percent of job inits and queue creates whose allocatio
 enum top {
 	OP_CREATE, OP_PUSH, OP_STOP_START, OP_PRIORITY, OP_TRIGGER,
 	OP_SUSPEND, OP_DESTROY, OP_DESTROY_ASYNC, OP_FOREIGN, OP_POOL,
-	OP_COUNT,
+	OP_DEADLINE, OP_INSPECT, OP_COUNT,
 };
 
 static const char *const op_names[OP_COUNT] = {
 	"create", "push", "stop/start", "set_priority", "trigger_timeout",
 	"suspend/resume_timeout", "destroy", "destroy_async", "signal_foreign",
-	"pool_cycle",
+	"pool_cycle", "set_deadline", "stats/print",
 };
 
 /* Weights of the operations; a push carries 1-4 jobs. */
@@ -98,7 +99,7 @@ static const unsigned int op_weight[OP_COUNT] = {
 	[OP_CREATE] = 3, [OP_PUSH] = 60, [OP_STOP_START] = 3,
 	[OP_PRIORITY] = 3, [OP_TRIGGER] = 2, [OP_SUSPEND] = 2,
 	[OP_DESTROY] = 1, [OP_DESTROY_ASYNC] = 1, [OP_FOREIGN] = 8,
-	[OP_POOL] = 1,
+	[OP_POOL] = 1, [OP_DEADLINE] = 3, [OP_INSPECT] = 1,
 };
 
 struct tctx;
@@ -186,7 +187,7 @@ struct tctx {
 	unsigned long until;		/* jiffies; 0: run until jobs_left is 0 */
 	atomic_long_t live;		/* job records not yet released */
 	atomic_long_t pushed, freed, signalled, cancelled, cancelled_dep;
-	atomic_long_t errors, injected, banned;
+	atomic_long_t errors, injected, banned, cleaned;
 	atomic_long_t ops[OP_COUNT];
 	atomic_t violations;
 	wait_queue_head_t wait;
@@ -807,6 +808,82 @@ static void t_remember(struct tctx *c, struct dma_fence *f)
 	dma_fence_put(old);
 }
 
+/*
+ * Dependencies the way a driver takes them from a buffer: @want fences in a
+ * dma_resv (which keeps one per context), then
+ * fwsched_job_add_resv_dependencies().  The model records what the resv
+ * held.
+ */
+static void t_resv_deps(struct tctx *c, struct tq *t, struct tj *j,
+			unsigned int want, struct rnd_state *rnd)
+{
+	struct dma_resv_iter cursor;
+	struct dma_fence *f;
+	struct dma_resv resv;
+	unsigned int i;
+	int ret;
+
+	dma_resv_init(&resv);
+	dma_resv_lock(&resv, NULL);
+	if (!dma_resv_reserve_fences(&resv, want)) {
+		for (i = 0; i < want; i++) {
+			f = t_dep(c, t, rnd);
+			/* A dma_resv takes no containers (the core warns). */
+			if (f && dma_fence_is_container(f)) {
+				dma_fence_put(f);
+				f = NULL;
+			}
+			if (!f)
+				continue;
+			dma_resv_add_fence(&resv, f, i ? DMA_RESV_USAGE_READ :
+					   DMA_RESV_USAGE_WRITE);
+			dma_fence_put(f);
+		}
+		dma_resv_for_each_fence(&cursor, &resv, DMA_RESV_USAGE_READ, f)
+			if (j->ndeps < MAXDEPS)
+				j->deps[j->ndeps++] = dma_fence_get(f);
+		ret = fwsched_job_add_resv_dependencies(&j->base, &resv,
+							DMA_RESV_USAGE_READ);
+		if (ret)
+			tviolate(c, "add-resv", "add_resv_dependencies: %d", ret);
+	}
+	dma_resv_unlock(&resv);
+	dma_resv_fini(&resv);
+}
+
+/*
+ * A job initialised (and maybe armed) and then given up: an armed one's
+ * fence must signal -ECANCELED in its turn; free_job is not called, the
+ * driver frees the job itself.
+ */
+static void t_cleanup(struct tctx *c, struct tq *t, struct tj *j, bool arm)
+{
+	struct dma_fence *fin = NULL;
+
+	mutex_lock(&t->submit);
+	if (arm) {
+		fwsched_job_arm(&j->base);
+		fin = dma_fence_get(fwsched_job_finished(&j->base));
+		kref_get(&j->ref);	/* the finished-fence callback's */
+		if (dma_fence_add_callback(fin, &j->fin_cb, tj_finished_cb))
+			tviolate(c, "armed-signalled", "an armed fence signalled before cleanup");
+		atomic_long_inc(&c->pushed);
+	}
+	fwsched_job_cleanup(&j->base);
+	mutex_unlock(&t->submit);
+	if (fin) {
+		atomic_long_inc(&c->cleaned);
+		t_remember(c, fin);
+		dma_fence_put(fin);
+	}
+	fwsched_fence_free(j->hw);
+	fwsched_fence_free(j->hw_spare);
+	j->hw = NULL;
+	j->hw_spare = NULL;
+	/* What free_job would have dropped. */
+	kref_put(&j->ref, tj_release);
+}
+
 /* Returns -ECANCELED if the queue is banned, else 0. */
 static int op_push_one(struct tctx *c, struct tq *t, struct rnd_state *rnd)
 {
@@ -856,6 +933,10 @@ static int op_push_one(struct tctx *c, struct tq *t, struct rnd_state *rnd)
 	 */
 	want = (r >> 24) % 100;
 	want = want < 50 ? 0 : want < 80 ? 1 : want < 92 ? 2 : want < 97 ? 3 : 4;
+	if (want && (r >> 12) % 8 == 0) {
+		t_resv_deps(c, t, j, want, rnd);
+		want = 0;
+	}
 	for (i = 0; i < want; i++) {
 		struct dma_fence *d = t_dep(c, t, rnd);
 
@@ -865,6 +946,12 @@ static int op_push_one(struct tctx *c, struct tq *t, struct rnd_state *rnd)
 		ret = fwsched_job_add_dependency(&j->base, d);
 		if (ret)
 			tviolate(c, "add-dependency", "add_dependency: %d", ret);
+	}
+
+	/* Now and then the driver changes its mind: fwsched_job_cleanup(). */
+	if ((r >> 4) % 64 == 0) {
+		t_cleanup(c, t, j, (r >> 10) & 1);
+		return 0;
 	}
 
 	/* Ours: the record outlives the push, the job may not. */
@@ -1092,12 +1179,47 @@ static void op_pool(struct tctx *c, struct rnd_state *rnd)
 	atomic_long_inc(&c->ops[OP_POOL]);
 }
 
+/* dma_fence_set_deadline() on a recent finished fence, maybe signalled. */
+static void op_deadline(struct tctx *c, struct rnd_state *rnd)
+{
+	struct dma_fence *f;
+
+	spin_lock(&c->fence_lock);
+	f = dma_fence_get(c->recent[prandom_u32_state(rnd) % NRECENT]);
+	spin_unlock(&c->fence_lock);
+	dma_fence_set_deadline(f, ktime_add_us(ktime_get(), prandom_u32_state(rnd) % 2000));
+	dma_fence_put(f);
+	atomic_long_inc(&c->ops[OP_DEADLINE]);
+}
+
+/* What a driver's fdinfo and debugfs do, at any time. */
+static void op_inspect(struct tctx *c, struct rnd_state *rnd)
+{
+	struct tq *t = t_pick(c, rnd);
+	struct fwsched_queue_stats st;
+	struct seq_buf sb;
+	char buf[256];
+
+	if (!t)
+		return;
+	fwsched_queue_stats(t->q, &st);
+	if (st.in_flight > t->credit_limit)
+		tviolate(c, "stats", "%u jobs in flight on a ring of %u credits",
+			 st.in_flight, t->credit_limit);
+	seq_buf_init(&sb, buf, sizeof(buf));
+	fwsched_queue_print(t->q, &sb);
+	if (fwsched_queue_priority(t->q) >= FWSCHED_PRIO_COUNT)
+		tviolate(c, "priority", "priority out of range");
+	atomic_long_inc(&c->ops[OP_INSPECT]);
+}
+
 static void (*const op_fns[OP_COUNT])(struct tctx *, struct rnd_state *) = {
 	[OP_CREATE] = op_create, [OP_PUSH] = op_push,
 	[OP_STOP_START] = op_stop_start, [OP_PRIORITY] = op_priority,
 	[OP_TRIGGER] = op_trigger, [OP_SUSPEND] = op_suspend,
 	[OP_DESTROY] = op_destroy, [OP_DESTROY_ASYNC] = op_destroy_async,
 	[OP_FOREIGN] = op_foreign, [OP_POOL] = op_pool,
+	[OP_DEADLINE] = op_deadline, [OP_INSPECT] = op_inspect,
 };
 
 struct tthread {
@@ -1278,10 +1400,10 @@ static void torture_run(struct kunit *test)
 	t_teardown(c);
 
 	secs = max(1UL, (jiffies - start) / HZ);
-	kunit_info(test, "pushed=%ld signalled=%ld freed=%ld cancelled=%ld (failed dependency %ld) errors=%ld injected=%ld banned=%ld in %lu s (%ld jobs/s)",
+	kunit_info(test, "pushed=%ld signalled=%ld freed=%ld cleaned-up=%ld cancelled=%ld (failed dependency %ld) errors=%ld injected=%ld banned=%ld in %lu s (%ld jobs/s)",
 		   atomic_long_read(&c->pushed), atomic_long_read(&c->signalled),
-		   atomic_long_read(&c->freed), atomic_long_read(&c->cancelled),
-		   atomic_long_read(&c->cancelled_dep),
+		   atomic_long_read(&c->freed), atomic_long_read(&c->cleaned),
+		   atomic_long_read(&c->cancelled), atomic_long_read(&c->cancelled_dep),
 		   atomic_long_read(&c->errors), atomic_long_read(&c->injected),
 		   atomic_long_read(&c->banned), secs, atomic_long_read(&c->pushed) / secs);
 	for (i = 0; i < OP_COUNT; i++)
@@ -1290,7 +1412,8 @@ static void torture_run(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, c->wq_ordered);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&c->signalled), atomic_long_read(&c->pushed),
 			    "finished fences that never signalled (seed %llu)", c->seed);
-	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&c->freed), atomic_long_read(&c->pushed),
+	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&c->freed) + atomic_long_read(&c->cleaned),
+			    atomic_long_read(&c->pushed),
 			    "jobs never freed (seed %llu)", c->seed);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&c->violations), 0,
 			    "the model saw broken rules, VIOLATION lines above (seed %llu)",
