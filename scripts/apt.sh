@@ -30,10 +30,15 @@ APT
 
 # fw_apt_update: refresh the package lists if they are a day old or missing.
 fw_apt_update() {
-	local stamp=$cache/apt/lists/.updated
+	local stamp=$cache/apt/lists/.updated ret=0
+	# Several scripts may run at once (make check prefetches kernels):
+	# one update at a time, under a lock of its own.
+	exec 6>"$cache/apt/.update.lock"
+	flock 6
 	if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
 		echo "apt.sh: updating the private package lists (trixie-backports, forky, sid)" >&2
-		apt-get "${fw_apt_opts[@]}" -qq update >&2 || return 1
-		touch "$stamp"
+		if apt-get "${fw_apt_opts[@]}" -qq update >&2; then touch "$stamp"; else ret=1; fi
 	fi
+	flock -u 6
+	return $ret
 }

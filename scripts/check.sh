@@ -149,6 +149,24 @@ boot_plans() {
 # kernel or the modules build: that would only cost time (a cold CI run
 # builds a kernel per flavour), not test anything.
 load_pid=
+prefetch_pid=
+# prefetch FLAVOUR...: build those kernels in the background, niced, while
+# the suites boot; prepare() of each then finds it built (or waits for it,
+# kernel.sh locks each build).  A build beside the boots is host load,
+# which no result may depend on.
+prefetch() {
+	[ "${PREFETCH:-1}" = 1 ] && [ $# -gt 0 ] || return 0
+	mkdir -p "$cache/logs"
+	setsid bash -c 'for f in "${@:3}"; do nice -n 19 "$1" "$2" "$f" || exit 1; done' \
+		_ "$here/kernel.sh" "$kver" "$@" >"$cache/logs/prefetch-$kver.log" 2>&1 &
+	prefetch_pid=$!
+}
+prefetch_off() {
+	[ -n "$prefetch_pid" ] || return 0
+	kill -- -"$prefetch_pid" 2>/dev/null
+	wait "$prefetch_pid" 2>/dev/null
+	prefetch_pid=
+}
 load_on() {
 	[ "$load" -gt 0 ] 2>/dev/null && [ -z "$load_pid" ] || return 0
 	setsid stress-ng --cpu "$load" --timeout 0 --quiet >/dev/null 2>&1 &
@@ -163,8 +181,8 @@ load_off() {
 }
 if [ "$load" -gt 0 ] 2>/dev/null; then
 	"$here/deps.sh" load
-	trap load_off EXIT
 fi
+trap 'load_off; prefetch_off' EXIT
 
 # --selftest: a fwsched.ko with a bug planted in fwsched itself (the fence
 # hold-back skipped), at /mod/planted/fwsched.ko in the root, for
@@ -216,8 +234,12 @@ elif [ "$mode" = torture ]; then
 	} >"$tplan"
 	prepare "$flavour" && boot_plans "$tplan" || failed=$((failed + 1))
 else
+	later=()
+	[ "$stress" = 1 ] && later+=(stress)
+	[ "$x86" = 1 ] && later+=(x86-debug)
 	if [ -z "$only" ] || [ -f "$repo/tests/plans/$only.plan" ]; then
-		prepare debug && boot_plans "$repo"/tests/plans/*.plan || failed=$((failed + 1))
+		prepare debug && prefetch "${later[@]}" &&
+			boot_plans "$repo"/tests/plans/*.plan || failed=$((failed + 1))
 	fi
 	# The full-scale stress (64 queues x 10000 jobs, two CPUs, lockdep) on
 	# the "stress" kernel, which leaves out KASAN and kmemleak: under them

@@ -26,6 +26,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 cache=${FWSCHED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fwsched}
+# --fetch: only make the chroot and fetch the headers (CI starts it early,
+# in the background, while the kernels build and the suites boot).
+fetch_only=0
+if [ "${1:-}" = --fetch ]; then fetch_only=1; shift; fi
 kvers=${*:-7.3 7.2}
 version=$(cat "$repo/VERSION")
 passed=0
@@ -55,6 +59,10 @@ fw_apt_init || { verdict 0 apt "no Debian mirror in the system's apt configurati
 fw_apt_update || { verdict 0 apt "apt-get update failed"; finish; }
 
 root=$cache/distro/trixie
+# One of us at a time on the chroot (a --fetch may still be running).
+mkdir -p "$cache/distro"
+exec 7>"$cache/distro/.lock"
+flock 7
 if [ ! -f "$root/.fwsched-ready" ]; then
 	command -v debootstrap >/dev/null || {
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap
@@ -103,6 +111,7 @@ for v in $kvers; do
 		done
 	fi
 	kdir=/usr/src/$pkg
+	[ "$fetch_only" = 0 ] || continue
 
 	# build: the module alone, W=1, in a copy of the tree.
 	b=/build/fwsched-$kabi
@@ -145,6 +154,10 @@ for v in $kvers; do
 		verdict 0 "$v dkms build ($kabi)" "status $st"
 	fi
 done
+if [ "$fetch_only" = 1 ]; then
+	say "distro.sh: chroot and headers ready"
+	exit 0
+fi
 
 # --- in tree: drivers/gpu/drm/fwsched/ in a copy of the 7.3 source ----------
 # A hard-linked copy of the cached source (sed -i writes new files, so the

@@ -82,6 +82,14 @@ recipe=2
 hash=$(cat "$frag" <(echo "$pkgver recipe=$recipe") | sha256sum | cut -c1-12)
 out=$cache/build/$kver-$flavour-$hash
 if [ "$print_only" = 1 ]; then echo "$out"; exit 0; fi
+# The cache lock covered fetching and unpacking; the build takes a lock of
+# its own, so that other kernels can be fetched and built meanwhile (make
+# check prefetches the next kernel while the suites boot) and a second
+# caller of this kernel waits for the first.
+mkdir -p "$cache/build"
+exec 8>"$out.lock"
+flock -u 9
+flock 8
 if [ -f "$out/.fwsched-built" ]; then
 	echo "$out"
 	exit 0
