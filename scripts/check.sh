@@ -163,8 +163,8 @@ prefetch() {
 }
 prefetch_off() {
 	[ -n "$prefetch_pid" ] || return 0
-	kill -- -"$prefetch_pid" 2>/dev/null
-	wait "$prefetch_pid" 2>/dev/null
+	kill -- -"$prefetch_pid" 2>/dev/null || true
+	wait "$prefetch_pid" 2>/dev/null || true
 	prefetch_pid=
 }
 load_on() {
@@ -176,7 +176,7 @@ load_on() {
 load_off() {
 	[ -n "$load_pid" ] || return 0
 	kill -- -"$load_pid" 2>/dev/null || kill "$load_pid" 2>/dev/null
-	wait "$load_pid" 2>/dev/null
+	wait "$load_pid" 2>/dev/null || true
 	load_pid=
 }
 if [ "$load" -gt 0 ] 2>/dev/null; then
