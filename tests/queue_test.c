@@ -790,15 +790,21 @@ static void queue_stop_start(struct kunit *test)
 }
 
 /*
- * Destroy with jobs queued and in flight, 1000 times: queued ones are
- * cancelled, in-flight ones are cancelled through the driver (even rounds)
- * or waited for while an hrtimer completes them (odd rounds).
+ * Destroy with jobs queued and in flight, teardown_rounds times (1000 by
+ * default; 300 on the UML debug kernel, see tests/plans/queue-scale.plan):
+ * queued ones are cancelled, in-flight ones are cancelled through the
+ * driver (even rounds) or waited for while an hrtimer completes them (odd
+ * rounds).
  */
+static unsigned int teardown_rounds = 1000;
+module_param(teardown_rounds, uint, 0444);
+MODULE_PARM_DESC(teardown_rounds, "destroys in queue_teardown_repeat");
+
 static void queue_teardown_repeat(struct kunit *test)
 {
 	unsigned int round, i, bad = 0;
 
-	for (round = 0; round < 1000 && !bad; round++) {
+	for (round = 0; round < teardown_rounds && !bad; round++) {
 		bool cancel = !(round & 1);
 		struct mock_ring *ring = mock_ring_new(test, 4,
 						       cancel ? MOCK_MANUAL : MOCK_TIMER,
