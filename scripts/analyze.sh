@@ -4,7 +4,7 @@
 # analyze.sh - "make analyze": every static checker over every source, each
 # at zero findings.
 #
-#   scripts/analyze.sh [--selftest] [KVER]
+#   scripts/analyze.sh [--selftest|--prepare] [KVER]
 #
 #   w1          the modules built with W=1 -Werror (gcc, the debug UML tree)
 #   sparse      C=2 over the same build.  Debian bookworm's sparse 0.6.4 is
@@ -25,6 +25,8 @@
 # The planted faults of tests/selftest/ are left out of w1/sparse/analyzer
 # counts.  With --selftest, sparse and the analyzer run over the planted
 # defects of tests/selftest/analyze/ instead, and each must report its own.
+# With --prepare, only the tools and the clang tree are made ready (the CI
+# does that in the background while the suites boot), nothing is analysed.
 # Last line: "N passed, N failed".
 set -euo pipefail
 
@@ -33,7 +35,9 @@ repo=$(cd "$here/.." && pwd)
 cache=${FWSCHED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fwsched}
 
 selftest=0
+prepare=0
 [ "${1:-}" = --selftest ] && { selftest=1; shift; }
+[ "${1:-}" = --prepare ] && { prepare=1; shift; }
 kver=${1:-${KVER:-7.3}}
 
 "$here/deps.sh" analyze
@@ -55,7 +59,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # --- sparse from sid, on its own libc ----------------------------------------
+# Both tools below are made once per cache, under one lock: a --prepare in
+# the background and an analysis may start together.
 tools=$cache/tools
+mkdir -p "$tools"
+exec 6>"$tools/.analyze.lock"
+flock 6
 sparse=$tools/sparse-root/sparse
 if [ ! -x "$sparse" ]; then
 	# shellcheck source=scripts/apt.sh
@@ -89,6 +98,8 @@ if [ ! -f "$cbuild/.prepared" ] || [ "$kbuild/.config" -nt "$cbuild/.prepared" ]
 	make -s -C "$ksrc" ARCH=um LLVM=-19 O="$cbuild" -j"$(nproc)" modules_prepare >&2
 	touch "$cbuild/.prepared"
 fi
+flock -u 6
+[ "$prepare" = 1 ] && exit 0
 
 # Which tree to analyse: the project, or the planted defects.
 if [ "$selftest" = 1 ]; then

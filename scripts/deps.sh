@@ -28,6 +28,10 @@ if [ "$(id -u)" != 0 ]; then
 else
 	sudo=
 fi
-$sudo apt-get -qq update >&2
+# Another step may be installing at the same time (the CI prepares some in
+# the background): wait for dpkg's lock rather than fail.
+lock=(-o DPkg::Lock::Timeout=900)
+$sudo apt-get "${lock[@]}" -qq update >&2
 # shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >&2
+DEBIAN_FRONTEND=noninteractive $sudo apt-get "${lock[@]}" install -y -qq \
+	--no-install-recommends $missing >&2
