@@ -20,9 +20,10 @@
 # instructions per job come from "perf stat -e instructions:u" on the UML
 # process, as the difference between boots with N and 2N jobs (lpj fixed).
 #
-# PROFILE=1 (x86_64) adds a boot with the function_graph tracer on, and
-# prints instructions per call of fwsched's and drm_sched's functions
-# (scripts/profile.py): a map for optimisation, not a figure.
+# PROFILE=1 (x86_64) adds boots with a QEMU plugin that counts how often each
+# translated block runs, and prints the exact instructions per job of every
+# function, for each implementation (scripts/insn_profile.py); PROFILE=only
+# skips the benchmark and runs only those.
 #
 # Writes results/bench-STAMP.{log,json,svg} and prints the table.
 set -euo pipefail
@@ -89,55 +90,60 @@ unload fwsched_bench
 unload gpu-sched
 unload fwsched
 PLAN
-	echo "== bench boot: x86_64 $kver under QEMU -icount (instructions), $jobs and $((2 * jobs)) jobs"
-	start=$(date +%s)
-	fw_boot "$kbuild" "$root" "$plan" "$log" 3600
-	echo "   ($(( $(date +%s) - start ))s)"
-	for sc in memory qmem; do
-		for im in fwsched drm_wq drm_shared floor; do
-			write_plan "scenario=$sc impl=$im reps=1"
-			fw_boot "$kbuild" "$root" "$plan" "$log.$sc-$im" 600
-			cat "$log.$sc-$im" >>"$log"
-			rm -f "$log.$sc-$im"
+	if [ "${PROFILE:-0}" != only ]; then
+		echo "== bench boot: x86_64 $kver under QEMU -icount (instructions), $jobs and $((2 * jobs)) jobs"
+		start=$(date +%s)
+		fw_boot "$kbuild" "$root" "$plan" "$log" 3600
+		echo "   ($(( $(date +%s) - start ))s)"
+		for sc in memory qmem; do
+			for im in fwsched drm_wq drm_shared floor; do
+				write_plan "scenario=$sc impl=$im reps=1"
+				fw_boot "$kbuild" "$root" "$plan" "$log.$sc-$im" 600
+				cat "$log.$sc-$im" >>"$log"
+				rm -f "$log.$sc-$im"
+			done
 		done
-	done
-	python3 "$here/bench.py" --clock insn --log "$log" \
-		--json "$out/bench-$stamp.json" --plot "$out/bench-$stamp.svg" \
-		--machine "$machine"
-	[ "${PROFILE:-0}" = 1 ] || exit 0
-	# PROFILE=1: where the instructions go.  The function_graph tracer on
-	# every function of fwsched, gpu_sched and the bench module while the
-	# throughput scenario runs (1 queue, then 64: 2 x PROFILE_JOBS jobs)
-	# for fwsched and for drm_sched (own workqueue); profile.py sums it.
-	pjobs=${PROFILE_JOBS:-1000}
-	cat >"$plan" <<PLAN
+		python3 "$here/bench.py" --clock insn --log "$log" \
+			--json "$out/bench-$stamp.json" --plot "$out/bench-$stamp.svg" \
+			--machine "$machine"
+	fi
+	[ "${PROFILE:-0}" != 0 ] || exit 0
+	# PROFILE=1: where the instructions go, exactly.  For each
+	# implementation, two boots with a QEMU plugin counting how often each
+	# translated block runs (scripts/insn-count-plugin.c; inline counters,
+	# no guest instruction added): PROFILE_JOBS and twice as many jobs on
+	# PROFILE_QUEUES queues, instant completion.  insn_profile.py charges
+	# each block to its function and prints the difference per job.
+	pjobs=${PROFILE_JOBS:-5000}
+	pq=${PROFILE_QUEUES:-1}
+	so=$cache/tools/insn-count.so
+	mkdir -p "$cache/tools"
+	if [ ! -f "$so" ] || [ "$here/insn-count-plugin.c" -nt "$so" ]; then
+		gcc -shared -fPIC -O2 -Wall -fvisibility=hidden -o "$so" "$here/insn-count-plugin.c"
+	fi
+	ptmp=$(mktemp -d)
+	for im in ${PROFILE_IMPLS:-fwsched fwsched_direct drm_wq floor}; do
+		for n in "$pjobs" $((2 * pjobs)); do
+			cat >"$plan" <<PLAN
 load fwsched
 load gpu-sched
-T=/sys/kernel/tracing
-mount -t tracefs nodev \$T 2>/dev/null
-echo ':mod:fwsched' > \$T/set_ftrace_filter
-echo ':mod:gpu_sched' >> \$T/set_ftrace_filter
-echo ':mod:fwsched_bench' >> \$T/set_ftrace_filter
-echo 65536 > \$T/buffer_size_kb
-echo 1 > \$T/options/funcgraph-tail
-echo function_graph > \$T/current_tracer
-for impl in fwsched drm_wq; do
-	echo > \$T/trace
-	echo 1 > \$T/tracing_on
-	load tests/bench/fwsched_bench scenario=throughput impl=\$impl jobs=$pjobs reps=1
-	echo 0 > \$T/tracing_on
-	echo "FWSCHED-PROFILE-BEGIN impl=\$impl jobs=$((2 * pjobs)) overrun=\$(grep -h overrun \$T/per_cpu/cpu0/stats)"
-	sed 's/^/FWSCHED-PROFILE /' \$T/trace
-	echo "FWSCHED-PROFILE-END"
-	unload fwsched_bench
-done
-echo nop > \$T/current_tracer
+load tests/bench/fwsched_bench scenario=spread impl=$im jobs=$n reps=2 spread_queues=$pq
+grep '\[' /proc/kallsyms | sed 's/^/FWSCHED-KSYM /'
+unload fwsched_bench
 unload gpu-sched
 unload fwsched
 PLAN
-	echo "== profile boot: function_graph under -icount, throughput, 2 x $pjobs jobs per implementation"
-	fw_boot "$kbuild" "$root" "$plan" "$out/bench-$stamp.profile.log" 1800
-	python3 "$here/profile.py" --log "$out/bench-$stamp.profile.log"
+			FW_QEMU_PLUGIN="$so,out=$ptmp/$im-$n.blocks" \
+				fw_boot "$kbuild" "$root" "$plan" "$ptmp/$im-$n.log" 1800
+		done
+		python3 "$here/insn_profile.py" --vmlinux "$kbuild/vmlinux" \
+			--jobs $((2 * pjobs)) --label "$im, $pq queue(s)" --top "${PROFILE_TOP:-30}" \
+			"$ptmp/$im-$pjobs.blocks" "$ptmp/$im-$pjobs.log" \
+			"$ptmp/$im-$((2 * pjobs)).blocks" "$ptmp/$im-$((2 * pjobs)).log" |
+			tee -a "$out/bench-$stamp.profile.txt"
+		echo | tee -a "$out/bench-$stamp.profile.txt"
+	done
+	rm -rf "$ptmp"
 	exit
 fi
 

@@ -93,6 +93,8 @@ fw_qemu() {
 		qargs=(-accel tcg,thread=multi -smp "$cpus,sockets=$cpus,cores=1,threads=1"
 		       -cpu max)
 	fi
+	# FW_QEMU_PLUGIN=SO,ARGS: a TCG plugin (bench.sh's instruction profile).
+	[ -n "${FW_QEMU_PLUGIN:-}" ] && qargs+=(-plugin "$FW_QEMU_PLUGIN")
 	# Under a loaded host, two-vCPU TCG sometimes stalls in early boot,
 	# before /init and so before any test (seen after SMP bring-up, both
 	# vCPU threads spinning).  Such a boot is killed after 300 s without

@@ -35,7 +35,10 @@
 static char *scenario = "all";
 module_param(scenario, charp, 0444);
 MODULE_PARM_DESC(scenario,
-		 "timed: throughput queues backpressure chain latency teardown slots all; memory, qmem");
+		 "timed: throughput queues backpressure chain latency teardown slots all; memory, qmem, spread");
+static unsigned int spread_queues = 1;
+module_param(spread_queues, uint, 0444);
+MODULE_PARM_DESC(spread_queues, "queues of the spread scenario (make bench PROFILE=1)");
 static char *impl = "all";
 module_param(impl, charp, 0444);
 MODULE_PARM_DESC(impl, "fwsched, fwsched_direct, drm_wq, drm_shared, floor or all");
@@ -1095,6 +1098,9 @@ static int run_one(enum impl im, unsigned int rep)
 		ret = ret ?: run_memory(im, rep);
 	if (!strcmp(scenario, "qmem") && rep == 0)
 		ret = ret ?: run_qmem(im, rep);
+	/* One throughput case alone, for the instruction profile. */
+	if (!strcmp(scenario, "spread"))
+		ret = ret ?: run_spread("spread", im, rep, spread_queues, jobs);
 	return ret;
 }
 
