@@ -33,6 +33,26 @@ import sys
 
 KSYM = re.compile(r"FWSCHED-KSYM ([0-9a-f]+) ([tTwW]) (\S+)\s+\[(\S+)\]")
 
+# What the kernel's functions are for, by name; the modules' go by module.
+KINDS = [
+    ("allocator", r"slab|kmalloc|kfree|kmem_cache|memset|_pcs|page|partial|buddy"),
+    ("workqueue", r"work|pwq|radix_tree|idr_find|kick_pool|move_linked|assign_work|clear_pending|try_to_grab"),
+    ("RCU free", r"rcu|is_vmalloc_addr"),
+    ("fence core", r"dma_fence"),
+    ("clock", r"ktime_get|read_tsc"),
+    ("wake-ups", r"wake|complete"),
+    ("xarray", r"^xa_|^xas_"),
+]
+
+
+def kind(mod, name):
+    if mod != "kernel":
+        return mod
+    for k, pat in KINDS:
+        if re.search(pat, name):
+            return k
+    return "kernel, other"
+
 
 def kernel_symbols(vmlinux):
     out = subprocess.run(["nm", "-n", "--defined-only", vmlinux], check=True,
@@ -109,6 +129,12 @@ def main():
 
     print(f"{a.label}: {total:.0f} instructions per job "
           f"({', '.join(f'{m} {v:.0f}' for m, v in sorted(bymod.items(), key=lambda x: -x[1]))})")
+    bykind = {}
+    for (mod, name), (d, _) in per.items():
+        k = kind(mod, name)
+        bykind[k] = bykind.get(k, 0) + d
+    print("  by kind: " + ", ".join(f"{k} {v:.0f}" for k, v in
+                                    sorted(bykind.items(), key=lambda x: -x[1])))
     print(f"  {'function':44} {'module':14} {'insns/job':>9} {'calls/job':>9} {'insns/call':>10}")
     for (mod, name), (d, c) in sorted(per.items(), key=lambda x: -x[1][0])[:a.top]:
         pc = f"{d / c:10.0f}" if c >= 0.005 else f"{'':10}"
