@@ -157,7 +157,10 @@ prefetch_pid=
 prefetch() {
 	[ "${PREFETCH:-1}" = 1 ] && [ $# -gt 0 ] || return 0
 	mkdir -p "$cache/logs"
-	setsid bash -c 'for f in "${@:3}"; do nice -n 19 "$1" "$2" "$f" || exit 1; done' \
+	# A new session is a new scheduler autogroup, in which nice alone
+	# means nothing against the boots: the group itself is niced.
+	setsid bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null
+		for f in "${@:3}"; do nice -n 19 "$1" "$2" "$f" || exit 1; done' \
 		_ "$here/kernel.sh" "$kver" "$@" >"$cache/logs/prefetch-$kver.log" 2>&1 &
 	prefetch_pid=$!
 }
