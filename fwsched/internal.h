@@ -56,6 +56,12 @@ struct fwsched_timeline {
 	bool signalling;
 	/** @dead: fwsched_timeline_destroy() was called; @lock. */
 	bool dead;
+	/**
+	 * @fw_scope: &fwsched_queue_args.fw_scope of the queue that owns
+	 * the timeline, NULL for other timelines; set before the first
+	 * fence is armed, then constant.
+	 */
+	const void *fw_scope;
 	/** @rcu: frees the timeline after readers of its names are gone. */
 	struct rcu_head rcu;
 	/** @driver_name: points into @names; constant. */
@@ -164,6 +170,14 @@ struct fwsched_queue {
 	u32 credit_limit;
 	/** @direct: C. &fwsched_queue_args.direct_run. */
 	bool direct;
+	/** @fw_scope: C. &fwsched_queue_args.fw_scope. */
+	const void *fw_scope;
+	/**
+	 * @fw_waiters: L. Head jobs of other queues waiting for one of our
+	 * jobs to be given to the hardware (&fwsched_job.fw_wait_link);
+	 * their queues' work items are queued at every such run.
+	 */
+	struct list_head fw_waiters;
 	/**
 	 * @gated: C. The head job waits for more than its dependencies: a
 	 * slot pool, &fwsched_queue_ops.prepare or .update_credits.  One
@@ -253,6 +267,13 @@ struct fwsched_finished {
 	struct llist_node deadline_node;
 	/** @queued: on &fwsched_queue.deadlines; fence lock. */
 	bool queued;
+	/**
+	 * @submitted: the job's run_job returned a hardware fence: a
+	 * dependent of a queue of the same &fwsched_queue.fw_scope may be
+	 * handed to the firmware.  Set once (smp_store_release()) by the
+	 * holder of the run right, before it wakes &fwsched_queue.fw_waiters.
+	 */
+	bool submitted;
 	/**
 	 * @pushed: the job is on its queue (set once by the push, under the
 	 * queue lock).  Until then a deadline is only recorded: the push

@@ -82,6 +82,9 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	INIT_LIST_HEAD(&q->in_flight);
 	q->credit_limit = args->credit_limit;
 	q->direct = args->direct_run;
+	q->fw_scope = args->fw_scope;
+	tl->fw_scope = args->fw_scope;
+	INIT_LIST_HEAD(&q->fw_waiters);
 	q->gated = args->pool || args->ops->prepare || args->ops->update_credits;
 	q->priority = args->priority;
 	q->timeout = (u64)args->timeout_ms * NSEC_PER_MSEC;
@@ -287,8 +290,19 @@ static void fwsched_job_drop_dep(struct fwsched_job *job, bool signalled)
 	job->deps[job->next_dep++] = NULL;
 }
 
+static noinline void fwsched_job_put_fw_deps(struct fwsched_job *job)
+{
+	while (job->num_fw_deps) {
+		job->num_fw_deps--;
+		dma_fence_put(job->deps[job->num_fw_deps]);
+		job->deps[job->num_fw_deps] = NULL;
+	}
+}
+
 static void fwsched_job_put_deps(struct fwsched_job *job)
 {
+	if (unlikely(job->num_fw_deps))
+		fwsched_job_put_fw_deps(job);
 	while (job->next_dep < job->num_deps)
 		fwsched_job_drop_dep(job, false);
 }
@@ -715,28 +729,153 @@ static void fwsched_job_dep_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 	queue_work(job->queue->wq, &job->queue->work);
 }
 
+/* ---- waits the firmware resolves ------------------------------------------ */
+
 /*
- * Are all dependencies of @job signalled?  If not, a callback is installed
- * on the first one that is not, and false is returned.  Only the holder of
- * the run right calls this.
+ * The finished fence behind @f if the firmware of @q can wait for it: a
+ * fence of another queue with @q's fw_scope.  Else NULL.  (A fence of @q
+ * itself never gets here: fwsched_job_add_dependency() drops those.)  The
+ * timeline may go once @f has signalled, but only after a grace period.
+ */
+static struct fwsched_finished *fwsched_fw_dep_of(struct fwsched_queue *q,
+						  struct dma_fence *f)
+{
+	struct fwsched_fence *ff;
+	bool same;
+
+	if (likely(!q->fw_scope) || f->ops != &fwsched_finished_ops)
+		return NULL;
+	ff = container_of(f, struct fwsched_fence, base);
+	rcu_read_lock();
+	same = ff->tl->fw_scope == q->fw_scope;
+	rcu_read_unlock();
+	return same ? to_finished(ff) : NULL;
+}
+
+/* Has @fin's job been given to the hardware? */
+static bool fwsched_fw_submitted(struct fwsched_finished *fin)
+{
+	/* Pairs with the release in fwsched_job_submitted(). */
+	return smp_load_acquire(&fin->submitted);
+}
+
+/*
+ * Besides the callback on the fence, wait for @fin's job to be given to the
+ * hardware: put @job on the fw_waiters list of that job's queue, which
+ * queues our work item at each run_job.  A job already freed has
+ * signalled; the callback hears of that.  Only the holder of the run right
+ * calls this, for the head job, without @job's queue lock.
+ */
+static void fwsched_job_fw_wait(struct fwsched_job *job, struct fwsched_finished *fin)
+{
+	struct fwsched_queue *other = NULL;
+	unsigned long flags;
+
+	dma_fence_lock_irqsave(&fin->fence.base, flags);
+	if (fin->job)
+		other = fwsched_queue_get(fin->job->queue);
+	dma_fence_unlock_irqrestore(&fin->fence.base, flags);
+	if (!other)
+		return;
+	spin_lock(&other->lock);
+	list_add_tail(&job->fw_wait_link, &other->fw_waiters);
+	spin_unlock(&other->lock);
+	job->fw_wait_on = other;
+}
+
+/* Undo fwsched_job_fw_wait(): the other queue forgets @job. */
+static void fwsched_job_fw_unwait(struct fwsched_job *job)
+{
+	struct fwsched_queue *other = job->fw_wait_on;
+
+	if (!other)
+		return;
+	spin_lock(&other->lock);
+	list_del_init(&job->fw_wait_link);
+	spin_unlock(&other->lock);
+	job->fw_wait_on = NULL;
+	fwsched_queue_put(other);
+}
+
+/*
+ * run_job gave @job to the hardware: its dependents on queues of the same
+ * fw_scope may go to the firmware now.  Called by the holder of the run
+ * right, without @lock.  A waiter that registers after our walk sees
+ * @submitted: it takes our @lock after we dropped it.
+ */
+static noinline void fwsched_job_submitted(struct fwsched_job *job)
+{
+	struct fwsched_queue *q = job->queue;
+	struct fwsched_job *w;
+
+	/* Pairs with the acquire in fwsched_fw_submitted(). */
+	smp_store_release(&to_finished(job->finished)->submitted, true);
+	spin_lock(&q->lock);
+	/* A waiter's job, and so its queue, lives while it is listed. */
+	list_for_each_entry(w, &q->fw_waiters, fw_wait_link)
+		queue_work(w->queue->wq, &w->queue->work);
+	spin_unlock(&q->lock);
+}
+
+/*
+ * @job completed on the hardware, after the firmware waited for its
+ * firmware-resolved dependencies: one that has signalled with an error by
+ * now passes it on, as a dependency waited for on the CPU would have.
+ */
+static noinline void fwsched_job_fw_deps_error(struct fwsched_job *job)
+{
+	unsigned int i;
+
+	for (i = 0; i < job->num_fw_deps; i++) {
+		struct dma_fence *f = job->deps[i];
+
+		if (dma_fence_is_signaled(f))
+			fwsched_job_note_error(job, f->error);
+	}
+}
+
+/*
+ * Are all dependencies of @job satisfied: signalled, or (with a fw_scope)
+ * given to the hardware by a queue of the same scope, whose firmware waits
+ * for them?  If not, a callback is installed on the first one that is not
+ * (and, for the latter kind, @job goes on the fw_waiters of its queue), and
+ * false is returned.  Only the holder of the run right calls this.
  */
 static bool fwsched_job_deps_wait(struct fwsched_job *job)
 {
 	while (job->next_dep < job->num_deps) {
 		struct dma_fence *f = job->deps[job->next_dep];
+		struct fwsched_finished *fin = fwsched_fw_dep_of(job->queue, f);
+		unsigned int i;
 
 		if (job->dep_armed) {
-			if (!dma_fence_is_signaled(f))
+			if (!dma_fence_is_signaled(f) &&
+			    !(fin && fwsched_fw_submitted(fin)))
 				return false;
 			/* Wait for our callback to leave, if it is running. */
 			dma_fence_remove_callback(f, &job->cb);
 			job->dep_armed = false;
-		} else if (!dma_fence_add_callback(f, &job->cb, fwsched_job_dep_cb)) {
+			fwsched_job_fw_unwait(job);
+		} else if (!(fin && fwsched_fw_submitted(fin)) &&
+			   !dma_fence_add_callback(f, &job->cb, fwsched_job_dep_cb)) {
 			job->dep_armed = true;
-			return false;
+			if (!fin)
+				return false;
+			fwsched_job_fw_wait(job, fin);
+			/* Given to the hardware before we were listed? */
+			if (!fwsched_fw_submitted(fin))
+				return false;
+			continue;
 		}
 		trace_fwsched_job_dep_resolved(job, f);
-		fwsched_job_drop_dep(job, true);
+		if (!fin || dma_fence_is_signaled(f)) {
+			fwsched_job_drop_dep(job, true);
+			continue;
+		}
+		/* The firmware waits for it: keep it for run_job. */
+		i = job->next_dep++;
+		job->deps[i] = NULL;
+		job->deps[job->num_fw_deps++] = f;
 	}
 	return true;
 }
@@ -852,6 +991,8 @@ static void fwsched_job_hw_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 	struct fwsched_queue *q = job->queue;
 
 	fwsched_job_note_error(job, f->error);
+	if (unlikely(job->num_fw_deps))
+		fwsched_job_fw_deps_error(job);
 	trace_fwsched_job_done(job, job->error);
 	fwsched_fence_signal(job->finished, job->error);
 	llist_add(&job->done_node, &q->done);
@@ -893,6 +1034,8 @@ static void fwsched_job_run(struct fwsched_job *job)
 	hw = q->ops->run_job(job);
 	if (!IS_ERR_OR_NULL(hw)) {
 		job->hw_fence = hw;
+		if (unlikely(q->fw_scope))
+			fwsched_job_submitted(job);
 		atomic_inc(&q->callbacks);
 		if (!dma_fence_add_callback(hw, &job->cb, fwsched_job_hw_cb))
 			return;
@@ -903,6 +1046,8 @@ static void fwsched_job_run(struct fwsched_job *job)
 	}
 
 	/* Completed already: no callback will come. */
+	if (unlikely(job->num_fw_deps))
+		fwsched_job_fw_deps_error(job);
 	spin_lock(&q->lock);
 	fwsched_job_leave_ring(job, true);
 	fwsched_queue_timeout_update(q, true);
@@ -1037,6 +1182,7 @@ void fwsched_queue_cancel_list(struct list_head *list, int error)
 						  &job->cb);
 			job->dep_armed = false;
 		}
+		fwsched_job_fw_unwait(job);
 		fwsched_job_cancel(job, error);
 	}
 }

@@ -422,6 +422,13 @@ struct fwsched_queue_ops {
  *	ahead of the job and its dependencies have signalled; see "Direct
  *	run" in the queue documentation.  Not with a slot pool, nor with
  *	&fwsched_queue_ops.prepare or &fwsched_queue_ops.update_credits.
+ * @fw_scope: NULL, or what the queues share whose firmware can wait for
+ *	each other's jobs (the device, say).  A dependency on a finished
+ *	fence of another queue with the same @fw_scope is then handed to the
+ *	firmware once its job has been given to the hardware (its run_job
+ *	returned a hardware fence), not waited for on the CPU; run_job finds
+ *	it with fwsched_job_fw_dep().  See "Waits the firmware resolves" in
+ *	the queue documentation.
  * @priv: driver data, returned by fwsched_queue_priv()
  */
 struct fwsched_queue_args {
@@ -435,6 +442,7 @@ struct fwsched_queue_args {
 	unsigned int timeout_ms;
 	bool stats;
 	bool direct_run;
+	const void *fw_scope;
 	void *priv;
 };
 
@@ -500,12 +508,25 @@ struct fwsched_job {
 	/** @next_dep: [D], then [R]: first dependency not yet dropped. */
 	u16 next_dep;
 	/**
+	 * @num_fw_deps: [R] dependencies handed to the firmware, kept in
+	 * deps[0] to deps[@num_fw_deps - 1] until the job is freed.
+	 */
+	u16 num_fw_deps;
+	/**
 	 * @dep_armed: [R] @cb is installed on deps[@next_dep], or on
 	 * @prepare_fence if there is one.
 	 */
 	bool dep_armed;
 	/** @prepared: [R] &fwsched_queue_ops.prepare returned NULL. */
 	bool prepared;
+	/**
+	 * @fw_wait_on: [R] while deps[@next_dep] may be handed to the
+	 * firmware: the queue of its job, referenced, on whose
+	 * &fwsched_queue.fw_waiters @fw_wait_link is (that queue's lock).
+	 */
+	struct fwsched_queue *fw_wait_on;
+	/** @fw_wait_link: see @fw_wait_on. */
+	struct list_head fw_wait_link;
 	/** @state: [D] until armed, then [L]: FWSCHED_JOB_*, private. */
 	u8 state;
 	/**
@@ -565,6 +586,29 @@ static inline struct dma_fence *fwsched_job_finished(struct fwsched_job *job)
 {
 	WARN_ON_ONCE(!dma_fence_was_initialized(&job->finished->base));
 	return &job->finished->base;
+}
+
+/**
+ * fwsched_job_fw_dep() - a dependency the firmware is to wait for
+ * @job: the job, in &fwsched_queue_ops.run_job (or later, until freed)
+ * @i: 0, 1, ... for as long as this returns a fence
+ *
+ * The finished fences of other queues of the same
+ * &fwsched_queue_args.fw_scope that @job depends on and that had not
+ * signalled when @job became ready: each one's job had been given to the
+ * hardware (its run_job had returned) before @job's run_job is called, so
+ * the firmware can wait for it.  run_job encodes a wait for each in the
+ * ring, typically for the fence's seqno on the firmware object of the
+ * queue whose fwsched_queue_context() is the fence's context.  Any of
+ * them may signal meanwhile; waiting for it then costs the firmware
+ * nothing.  fwsched holds a reference on each until @job is freed.
+ *
+ * Return: the @i-th such fence (borrowed), or NULL past the last.
+ */
+static inline struct dma_fence *fwsched_job_fw_dep(const struct fwsched_job *job,
+						   unsigned int i)
+{
+	return i < job->num_fw_deps ? job->deps[i] : NULL;
 }
 
 #endif /* _FWSCHED_QUEUE_H_ */
