@@ -16,6 +16,44 @@ static struct mock_job *to_mock_job(struct fwsched_job *job)
 	return container_of(job, struct mock_job, base);
 }
 
+/* Rings with a fw_scope, to find the ring behind a fence's context. */
+static LIST_HEAD(mock_scoped_rings);
+static DEFINE_SPINLOCK(mock_scope_lock);
+
+/*
+ * Has the job behind @f been given to the hardware of a ring of @scope
+ * (@done: and completed there)?  Any context.
+ */
+static bool mock_fw_dep_ok(const void *scope, struct dma_fence *f, bool done)
+{
+	struct mock_ring *r;
+	unsigned long flags;
+	bool ok = false;
+
+	spin_lock_irqsave(&mock_scope_lock, flags);
+	list_for_each_entry(r, &mock_scoped_rings, scope_link) {
+		if (fwsched_queue_context(r->q) != f->context)
+			continue;
+		ok = r->fw_scope == scope &&
+		     (done ? READ_ONCE(r->done_seqno) : READ_ONCE(r->max_run_seqno)) >= f->seqno;
+		break;
+	}
+	spin_unlock_irqrestore(&mock_scope_lock, flags);
+	return ok;
+}
+
+/* May the "firmware" complete @mj: have its firmware waits completed? */
+static bool mock_fw_waits_done(struct mock_ring *ring, struct mock_job *mj)
+{
+	struct dma_fence *f;
+	unsigned int i;
+
+	for (i = 0; (f = fwsched_job_fw_dep(&mj->base, i)); i++)
+		if (!dma_fence_is_signaled(f) && !mock_fw_dep_ok(ring->fw_scope, f, true))
+			return false;
+	return true;
+}
+
 /* Complete the oldest job on the ring.  Ring lock held. */
 static struct mock_job *mock_ring_pop(struct mock_ring *ring)
 {
@@ -33,6 +71,7 @@ static struct mock_job *mock_ring_pop(struct mock_ring *ring)
 
 static void mock_job_complete(struct mock_ring *ring, struct mock_job *mj, int error)
 {
+	WRITE_ONCE(ring->done_seqno, mj->base.finished->base.seqno);
 	fwsched_fence_signal(mj->hw, error ?: mj->hw_error);
 	atomic_inc(&ring->completed);
 	wake_up_all(&ring->wait);
@@ -72,6 +111,7 @@ static struct dma_fence *mock_run_job(struct fwsched_job *job)
 	if (job->finished->base.seqno <= ring->last_seqno)
 		atomic_inc(&ring->order_violations);
 	ring->last_seqno = job->finished->base.seqno;
+	ring->max_run_seqno = max(ring->max_run_seqno, job->finished->base.seqno);
 	if (ring->credits_used + job->credits > ring->credit_limit)
 		atomic_inc(&ring->credit_violations);
 	if (ring->prepare && !mj->prepared)
@@ -85,6 +125,15 @@ static struct dma_fence *mock_run_job(struct fwsched_job *job)
 		fwsched_fence_free(mj->hw);
 		mj->hw = mj->hw_spare;
 		mj->hw_spare = NULL;
+	}
+
+	if (fwsched_job_fw_dep(job, 0)) {
+		struct dma_fence *f;
+		unsigned int i;
+
+		for (i = 0; (f = fwsched_job_fw_dep(job, i)); i++)
+			if (!mock_fw_dep_ok(ring->fw_scope, f, false))
+				atomic_inc(&ring->fw_dep_violations);
 	}
 
 	if (mj->run_error) {
@@ -299,6 +348,11 @@ static void mock_ring_release(void *data)
 	}
 	hrtimer_cancel(&ring->timer);
 	fwsched_timeline_destroy(ring->hw_tl);
+	if (ring->fw_scope) {
+		spin_lock_irq(&mock_scope_lock);
+		list_del(&ring->scope_link);
+		spin_unlock_irq(&mock_scope_lock);
+	}
 }
 
 /**
@@ -323,6 +377,7 @@ struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_ar
 		.pool = a->pool,
 		.timeout_ms = a->timeout_ms,
 		.direct_run = a->direct,
+		.fw_scope = a->fw_scope,
 	};
 	struct mock_ring *ring = kunit_kzalloc(test, sizeof(*ring), GFP_KERNEL);
 
@@ -350,6 +405,12 @@ struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_ar
 		fwsched_timeline_destroy(ring->hw_tl);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(ring->q), "queue_create: %ld",
 			       PTR_ERR(ring->q));
+	ring->fw_scope = a->fw_scope;
+	if (a->fw_scope) {
+		spin_lock_irq(&mock_scope_lock);
+		list_add_tail(&ring->scope_link, &mock_scoped_rings);
+		spin_unlock_irq(&mock_scope_lock);
+	}
 	/* Runs before the ring's memory is freed, on every exit. */
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, mock_ring_release, ring), 0);
 	return ring;
@@ -490,6 +551,9 @@ EXPORT_SYMBOL_GPL(mock_push);
  * @n: how many, oldest first
  * @error: 0, or the error they complete with (overrides hw_error)
  *
+ * On a ring with a fw_scope, stops at a job whose firmware waits have not
+ * completed on their rings (unless @error: a cancel ends them too).
+ *
  * Return: how many completed.
  */
 unsigned int mock_ring_advance(struct mock_ring *ring, unsigned int n, int error)
@@ -500,7 +564,14 @@ unsigned int mock_ring_advance(struct mock_ring *ring, unsigned int n, int error
 
 	while (done < n) {
 		spin_lock_irqsave(&ring->lock, flags);
-		mj = mock_ring_pop(ring);
+		mj = list_first_entry_or_null(&ring->submitted, struct mock_job, link);
+		/* A cancel (error) ends firmware waits too. */
+		if (mj && !error && ring->fw_scope && !mock_fw_waits_done(ring, mj)) {
+			atomic_inc(&ring->fw_blocked);
+			mj = NULL;
+		} else {
+			mj = mock_ring_pop(ring);
+		}
 		spin_unlock_irqrestore(&ring->lock, flags);
 		if (!mj)
 			break;
@@ -565,6 +636,8 @@ void mock_expect_clean(struct kunit *test, struct mock_ring *ring)
 			    "run_job before prepare let the job go, or prepare called after");
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->unsignalling), 0,
 			    "prepare or update_credits called outside the signalling section");
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->fw_dep_violations), 0,
+			    "run_job got a firmware wait for a job not yet given to the hardware");
 }
 EXPORT_SYMBOL_GPL(mock_expect_clean);
 

@@ -94,6 +94,22 @@ struct mock_ring {
 	ktime_t first_timeout_at;
 
 	/*
+	 * Waits the firmware resolves (&mock_ring_args.fw_scope): the
+	 * "firmware" completes a job only once every dependency run_job
+	 * found with fwsched_job_fw_dep() has completed on its own ring, so
+	 * mock_ring_advance() stops at such a job.  run_job checks that each
+	 * of them had been given to the hardware (ran on a ring of the same
+	 * scope) before: else @fw_dep_violations.  @fw_blocked counts the
+	 * times mock_ring_advance() stopped at a waiting job.  Rings with a
+	 * scope are on a list of the mock's (@scope_link) while they exist.
+	 */
+	const void *fw_scope;
+	struct list_head scope_link;
+	u64 max_run_seqno;		/* highest finished seqno run; @lock */
+	u64 done_seqno;			/* finished seqno of the last completion */
+	atomic_t fw_dep_violations, fw_blocked;
+
+	/*
 	 * Teardown: a KUnit action destroys the queue and the "hardware" on
 	 * every exit from the case, a failed assertion included, before the
 	 * ring's memory goes.  @destroyed: the queue is gone or going.
@@ -138,6 +154,7 @@ extern const struct fwsched_queue_ops mock_prepare_ops;
  * @timeout_ms: the job timeout, 0 for none
  * @direct: a direct-run queue
  * @prepare: the queue has prepare and update_credits (mock_prepare_ops)
+ * @fw_scope: &fwsched_queue_args.fw_scope; MOCK_MANUAL rings only
  */
 struct mock_ring_args {
 	u32 credit_limit;
@@ -148,6 +165,7 @@ struct mock_ring_args {
 	unsigned int timeout_ms;
 	bool direct;
 	bool prepare;
+	const void *fw_scope;
 };
 
 struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_args *a);
