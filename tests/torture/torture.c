@@ -109,6 +109,7 @@ struct tpool {
 	struct mutex lock;		/* @pool, @attached: create/destroy */
 	struct fwsched_slot_pool *pool;
 	unsigned int attached;		/* queues created on it, not destroyed */
+	unsigned int detaching;		/* of those, being destroyed: may be gone */
 	u32 nr_slots;
 	spinlock_t slots_lock;		/* @occupant, @held */
 	struct tq *occupant[MAXSLOTS];
@@ -991,6 +992,7 @@ free:
 	return ret == -ECANCELED ? ret : 0;
 }
 
+static void t_destroying(struct tq *t);
 static void t_destroyed(struct tq *t);
 
 /* A banned queue is torn down and replaced, as a driver would. */
@@ -1010,6 +1012,7 @@ static void t_retire(struct tctx *c, struct tq *t, struct rnd_state *rnd)
 	spin_unlock(&c->table_lock);
 	if (!found)
 		return;		/* another thread has it */
+	t_destroying(t);
 	fwsched_queue_destroy(t->q);
 	t_destroyed(t);
 	atomic_long_inc(&c->banned);
@@ -1092,6 +1095,20 @@ static void op_suspend(struct tctx *c, struct rnd_state *rnd)
 	atomic_long_inc(&c->ops[OP_SUSPEND]);
 }
 
+/*
+ * @t is about to be destroyed: from here until t_destroyed() fwsched may
+ * or may not still count it on its pool, so both answers of a pool
+ * destroy are right.
+ */
+static void t_destroying(struct tq *t)
+{
+	if (t->tp) {
+		mutex_lock(&t->tp->lock);
+		t->tp->detaching++;
+		mutex_unlock(&t->tp->lock);
+	}
+}
+
 static void t_destroyed(struct tq *t)
 {
 	unsigned long flags;
@@ -1102,6 +1119,7 @@ static void t_destroyed(struct tq *t)
 	if (t->tp) {
 		mutex_lock(&t->tp->lock);
 		t->tp->attached--;
+		t->tp->detaching--;
 		mutex_unlock(&t->tp->lock);
 	}
 }
@@ -1112,6 +1130,7 @@ static void op_destroy(struct tctx *c, struct rnd_state *rnd)
 
 	if (!t)
 		return;
+	t_destroying(t);
 	fwsched_queue_destroy(t->q);
 	t_destroyed(t);
 	atomic_long_inc(&c->ops[OP_DESTROY]);
@@ -1124,6 +1143,7 @@ static void op_destroy_async(struct tctx *c, struct rnd_state *rnd)
 
 	if (!t)
 		return;
+	t_destroying(t);
 	fwsched_queue_destroy_async(t->q);
 	/* Other threads keep pushing to it meanwhile. */
 	op_create(c, rnd);
@@ -1161,9 +1181,9 @@ static void op_pool(struct tctx *c, struct rnd_state *rnd)
 	mutex_lock(&tp->lock);
 	if (tp->pool) {
 		ret = fwsched_slot_pool_destroy(tp->pool);
-		if (tp->attached && ret != -EBUSY)
-			tviolate(c, "pool-busy", "pool with %u queues destroyed: %d",
-				 tp->attached, ret);
+		if (tp->attached > tp->detaching && ret != -EBUSY)
+			tviolate(c, "pool-busy", "pool with %u queues (%u going) destroyed: %d",
+				 tp->attached, tp->detaching, ret);
 		if (!tp->attached && ret)
 			tviolate(c, "pool-destroy", "empty pool refused: %d", ret);
 		if (!ret) {
@@ -1267,6 +1287,7 @@ static void t_teardown(struct tctx *c)
 	while (c->nq) {
 		t = c->qs[--c->nq];
 		spin_unlock(&c->table_lock);
+		t_destroying(t);
 		fwsched_queue_destroy(t->q);
 		t_destroyed(t);
 		spin_lock(&c->table_lock);
