@@ -59,7 +59,11 @@ failed=0
 # the repo) and the root; sets kbuild and root.  Returns 1 if the build failed.
 prepare() {
 	load_off
+	# Nothing boots while we wait here: a background build we wait for
+	# gets the machine (its group back at nice 0), then yields again.
+	prefetch_nice 0
 	kbuild=$("$here/kernel.sh" "$kver" "$1" | tail -n 1)
+	prefetch_nice 19
 	[ -x "$kbuild/linux" ] || [ -f "$kbuild/arch/x86/boot/bzImage" ] ||
 		{ say "check.sh: no kernel image in $kbuild"; return 1; }
 	[ "$(fw_arch "$kbuild")" = um ] || "$here/deps.sh" qemu
@@ -163,6 +167,11 @@ prefetch() {
 		for f in "${@:3}"; do nice -n 19 "$1" "$2" "$f" || exit 1; done' \
 		_ "$here/kernel.sh" "$kver" "$@" >"$cache/logs/prefetch-$kver.log" 2>&1 &
 	prefetch_pid=$!
+}
+# prefetch_nice N: the scheduler autogroup nice of the background builds.
+prefetch_nice() {
+	[ -n "$prefetch_pid" ] && echo "$1" >"/proc/$prefetch_pid/autogroup" 2>/dev/null
+	return 0
 }
 prefetch_off() {
 	[ -n "$prefetch_pid" ] || return 0
