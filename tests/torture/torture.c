@@ -142,6 +142,15 @@ struct tq {
 	bool dead;			/* destroy returned */
 	bool async;			/* destroy_async, not yet flushed */
 	struct hrtimer timer;
+	/*
+	 * Waits the firmware resolves: the queue's fw_scope (NULL or one of
+	 * t_scopes[]), the highest finished seqno given to its "hardware"
+	 * and the last one the hardware completed (or cancelled), read
+	 * locklessly by the rings that wait for it.
+	 */
+	const void *scope;
+	u64 max_run_seqno;
+	u64 done_seqno;
 };
 
 /* A driver job. */
@@ -160,6 +169,17 @@ struct tj {
 	bool set_error;
 	bool in_push;			/* its push is in progress */
 	atomic_t runs, freed, signalled;
+	/*
+	 * Its firmware waits, as run_job found them (fwsched_job_fw_dep()):
+	 * the ring and seqno each waits for, which of @deps they are, and
+	 * the first error among them the "firmware" saw signalled when it
+	 * completed the job.
+	 */
+	unsigned int nfw;
+	struct dma_fence *fw_dep[MAXDEPS];	/* borrowed: @deps holds them */
+	struct tq *fw_src[MAXDEPS];
+	unsigned int fw_mask;
+	int fw_err;
 };
 
 /* A fence from no fwsched timeline, signalled by an operation. */
@@ -189,10 +209,14 @@ struct tctx {
 	atomic_long_t live;		/* job records not yet released */
 	atomic_long_t pushed, freed, signalled, cancelled, cancelled_dep;
 	atomic_long_t errors, injected, banned, cleaned;
+	atomic_long_t fw_waits;		/* firmware waits run_job got */
 	atomic_long_t ops[OP_COUNT];
 	atomic_t violations;
 	wait_queue_head_t wait;
 };
+
+/* Two "devices": queues of one scope let its firmware wait for each other. */
+static const int t_scopes[2];
 
 static void tviolate(struct tctx *c, const char *rule, const char *fmt, ...)
 {
@@ -263,10 +287,41 @@ static struct tj *tq_pop(struct tq *t)
 	lockdep_assert_held(&t->lock);
 	j = list_first_entry_or_null(&t->submitted, struct tj, link);
 	if (j) {
+		u64 seqno = j->base.finished->base.seqno;
+
 		list_del_init(&j->link);
 		t->credits_used -= j->base.credits;
+		/*
+		 * Done (or cancelled: that ends the firmware's waits too):
+		 * rings waiting for it may go on.  In order, under @lock.
+		 */
+		if (seqno > t->done_seqno)
+			WRITE_ONCE(t->done_seqno, seqno);
 	}
 	return j;
+}
+
+/*
+ * May the "firmware" complete @j: has every job it waits for completed on
+ * its ring, or signalled?  Notes the first error among those signalled,
+ * for the model's check that the job's fence carries it.  Ring lock held.
+ */
+static bool tj_fw_waits_done(struct tj *j)
+{
+	unsigned int k;
+
+	for (k = 0; k < j->nfw; k++) {
+		struct dma_fence *d = j->fw_dep[k];
+
+		if (dma_fence_is_signaled(d)) {
+			if (d->error && !j->fw_err)
+				j->fw_err = d->error;
+			continue;
+		}
+		if (READ_ONCE(j->fw_src[k]->done_seqno) < d->seqno)
+			return false;
+	}
+	return true;
 }
 
 static enum hrtimer_restart tq_timer(struct hrtimer *timer)
@@ -282,6 +337,12 @@ static enum hrtimer_restart tq_timer(struct hrtimer *timer)
 		/* Hung: only a reset or a cancel ends it. */
 		spin_unlock_irqrestore(&t->lock, flags);
 		return HRTIMER_NORESTART;
+	}
+	if (j && !tj_fw_waits_done(j)) {
+		/* The firmware polls the rings it waits for. */
+		spin_unlock_irqrestore(&t->lock, flags);
+		hrtimer_forward_now(timer, us_to_ktime(20));
+		return HRTIMER_RESTART;
 	}
 	j = tq_pop(t);
 	next = list_first_entry_or_null(&t->submitted, struct tj, link);
@@ -323,14 +384,63 @@ static bool tj_dep_counts(struct tj *j, unsigned int i)
 	return j->deps[i]->context != fwsched_queue_context(j->tq->q);
 }
 
-static bool tj_deps_signalled(struct tj *j)
+/* The ring whose queue issued finished fence @f, or NULL. */
+static struct tq *tq_of_fence(struct tctx *c, struct dma_fence *f)
 {
-	unsigned int i;
+	struct tq *t, *found = NULL;
 
+	spin_lock(&c->table_lock);
+	list_for_each_entry(t, &c->all_tq, all) {
+		if (fwsched_queue_context(t->q) == f->context) {
+			found = t;
+			break;
+		}
+	}
+	spin_unlock(&c->table_lock);
+	return found;
+}
+
+/*
+ * run_job's view of @j's dependencies: each one that counts has signalled,
+ * or run_job got it as a firmware wait (fwsched_job_fw_dep()) and it may be
+ * one: a finished fence of another ring of the same scope whose job that
+ * ring's "hardware" was given already.  Records the waits for the
+ * "firmware" (tq_timer()) and for the fence check (tj_finished_cb()).
+ */
+static void tj_check_deps(struct tj *j)
+{
+	struct tq *t = j->tq;
+	struct tctx *c = t->c;
+	u64 seqno = j->base.finished->base.seqno;
+	struct dma_fence *f;
+	unsigned int i, k;
+
+	j->nfw = 0;
+	j->fw_mask = 0;
+	for (k = 0; (f = fwsched_job_fw_dep(&j->base, k)); k++) {
+		struct tq *src = tq_of_fence(c, f);
+
+		if (k >= MAXDEPS || !src || !t->scope || src->scope != t->scope || src == t) {
+			tviolate(c, "fw-dep-scope", "job %llu: firmware wait %u outside its scope",
+				 seqno, k);
+			continue;
+		}
+		if (!dma_fence_is_signaled(f) && READ_ONCE(src->max_run_seqno) < f->seqno)
+			tviolate(c, "fw-dep-not-run",
+				 "job %llu: firmware wait for %llu, not yet given to its ring",
+				 seqno, f->seqno);
+		for (i = 0; i < j->ndeps; i++)
+			if (j->deps[i] == f)
+				j->fw_mask |= BIT(i);
+		j->fw_dep[j->nfw] = f;
+		j->fw_src[j->nfw++] = src;
+		atomic_long_inc(&c->fw_waits);
+	}
 	for (i = 0; i < j->ndeps; i++)
-		if (tj_dep_counts(j, i) && !dma_fence_is_signaled(j->deps[i]))
-			return false;
-	return true;
+		if (tj_dep_counts(j, i) && !(j->fw_mask & BIT(i)) &&
+		    !dma_fence_is_signaled(j->deps[i]))
+			tviolate(c, "run-before-deps",
+				 "job %llu ran with a dependency unsignalled", seqno);
 }
 
 static struct dma_fence *t_run_job(struct fwsched_job *job)
@@ -342,8 +452,7 @@ static struct dma_fence *t_run_job(struct fwsched_job *job)
 	unsigned long flags;
 	bool start;
 
-	if (!tj_deps_signalled(j))
-		tviolate(c, "run-before-deps", "job %llu ran with a dependency unsignalled", seqno);
+	tj_check_deps(j);
 	spin_lock_irqsave(&t->lock, flags);
 	if (t->dead)
 		tviolate(c, "callback-after-destroy", "run_job of %llu after destroy returned",
@@ -354,6 +463,8 @@ static struct dma_fence *t_run_job(struct fwsched_job *job)
 	if (seqno <= t->last_run_seqno)
 		tviolate(c, "run-order", "run_job of %llu after %llu", seqno, t->last_run_seqno);
 	t->last_run_seqno = seqno;
+	if (seqno > t->max_run_seqno)
+		WRITE_ONCE(t->max_run_seqno, seqno);
 	if (t->credits_used + job->credits > t->credit_limit)
 		tviolate(c, "credit-limit", "%u + %u credits on a ring of %u",
 			 t->credits_used, job->credits, t->credit_limit);
@@ -562,8 +673,16 @@ static void tj_finished_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 		if (j->hw_error || j->set_error)
 			tviolate(c, "error-lost", "fence %llu succeeded, its job failed",
 				 f->seqno);
+		if (j->fw_err)
+			tviolate(c, "fw-dep-error-lost",
+				 "fence %llu succeeded, a job it waited for in firmware failed (%d)",
+				 f->seqno, j->fw_err);
 		for (i = 0; i < j->ndeps; i++) {
-			if (!tj_dep_counts(j, i))
+			/*
+			 * A firmware wait ends when that job completes on its
+			 * ring, which may be before its fence signals.
+			 */
+			if (!tj_dep_counts(j, i) || (j->fw_mask & BIT(i)))
 				continue;
 			if (!dma_fence_is_signaled(j->deps[i]))
 				tviolate(c, "signal-before-deps",
@@ -685,6 +804,10 @@ static void op_create(struct tctx *c, struct rnd_state *rnd)
 		a.timeout_ms = 10 + (r >> 4) % 40;
 		t->has_timeout = true;
 	}
+	/* Firmware shared with other queues: two scopes (1/2, 1/4), or none. */
+	if ((r >> 16) % 4 < 3)
+		t->scope = &t_scopes[(r >> 16) % 4 == 2];
+	a.fw_scope = t->scope;
 	if ((r >> 10) % 3 == 0)
 		tp = &c->pools[(r >> 12) % NPOOLS];
 	else if ((r >> 14) % 4 == 0)
@@ -1429,6 +1552,8 @@ static void torture_run(struct kunit *test)
 		   atomic_long_read(&c->banned), secs, atomic_long_read(&c->pushed) / secs);
 	for (i = 0; i < OP_COUNT; i++)
 		kunit_info(test, "op %s: %ld", op_names[i], atomic_long_read(&c->ops[i]));
+	kunit_info(test, "firmware waits handed to run_job: %ld",
+		   atomic_long_read(&c->fw_waits));
 
 	KUNIT_EXPECT_NOT_NULL(test, c->wq_ordered);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&c->signalled), atomic_long_read(&c->pushed),
