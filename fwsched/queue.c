@@ -735,19 +735,21 @@ static void fwsched_job_dep_cb(struct dma_fence *f, struct dma_fence_cb *cb)
  * The finished fence behind @f if the firmware of @q can wait for it: a
  * fence of another queue with @q's fw_scope.  Else NULL.  (A fence of @q
  * itself never gets here: fwsched_job_add_dependency() drops those.)  The
- * timeline may go once @f has signalled, but only after a grace period.
+ * ops and the timeline may go once @f has signalled, the timeline only
+ * after a grace period.
  */
 static struct fwsched_finished *fwsched_fw_dep_of(struct fwsched_queue *q,
 						  struct dma_fence *f)
 {
-	struct fwsched_fence *ff;
+	struct fwsched_fence *ff = container_of(f, struct fwsched_fence, base);
 	bool same;
 
-	if (likely(!q->fw_scope) || f->ops != &fwsched_finished_ops)
+	if (likely(!q->fw_scope))
 		return NULL;
-	ff = container_of(f, struct fwsched_fence, base);
+	/* A signalled fence is detached: no ops, and nothing to hand over. */
 	rcu_read_lock();
-	same = ff->tl->fw_scope == q->fw_scope;
+	same = rcu_dereference(f->ops) == &fwsched_finished_ops &&
+	       ff->tl->fw_scope == q->fw_scope;
 	rcu_read_unlock();
 	return same ? to_finished(ff) : NULL;
 }
