@@ -151,6 +151,7 @@ struct tq {
 	const void *scope;
 	u64 max_run_seqno;
 	u64 done_seqno;
+	unsigned int resets;		/* t_reset() calls; @lock */
 };
 
 /* A driver job. */
@@ -168,6 +169,8 @@ struct tj {
 	bool hang;			/* the first run never completes */
 	bool set_error;
 	bool in_push;			/* its push is in progress */
+	bool rerun_nomem;		/* a third run found no fence: -ENOMEM */
+	unsigned int run_epoch;		/* &tq.resets at its last run; @tq lock */
 	atomic_t runs, freed, signalled;
 	/*
 	 * Its firmware waits, as run_job found them (fwsched_job_fw_dep()):
@@ -358,10 +361,21 @@ static enum hrtimer_restart tq_timer(struct hrtimer *timer)
 }
 
 /* Everything on the hardware completes with @error (reset, cancel). */
-static void tq_flush_hw(struct tq *t, int error)
+static void tq_flush_hw(struct tq *t, int error, bool reset)
 {
 	unsigned long flags;
 	struct tj *j;
+
+	if (reset) {
+		/*
+		 * Every job fwsched took back runs again, also one the timer
+		 * popped but had not signalled yet (its completion is lost in
+		 * the reset): the queue counts resets, run_job compares.
+		 */
+		spin_lock_irqsave(&t->lock, flags);
+		t->resets++;
+		spin_unlock_irqrestore(&t->lock, flags);
+	}
 
 	for (;;) {
 		spin_lock_irqsave(&t->lock, flags);
@@ -471,14 +485,29 @@ static struct dma_fence *t_run_job(struct fwsched_job *job)
 	if (t->tp && (t->slot < 0 || fwsched_queue_slot(t->q) != t->slot))
 		tviolate(c, "run-without-slot", "run_job of %llu, slot %d, fwsched says %d",
 			 seqno, t->slot, fwsched_queue_slot(t->q));
+	if (atomic_read(&j->runs) && t->resets == j->run_epoch)
+		tviolate(c, "run-twice", "job %llu run again without a reset", seqno);
+	j->run_epoch = t->resets;
 	if (atomic_inc_return(&j->runs) > 1) {
 		/* Run again after a reset: the first hardware fence is spent. */
 		fwsched_fence_free(j->hw);
 		j->hw = j->hw_spare;
 		j->hw_spare = NULL;
+		/*
+		 * A third run: reset twice, e.g. while it waited in firmware
+		 * for a hung job of another ring.  A fence without waiting
+		 * for memory, or the run fails.
+		 */
+		if (!j->hw && t->has_timeout) {
+			j->hw = fwsched_fence_alloc(GFP_NOWAIT);
+			if (!j->hw) {
+				j->rerun_nomem = true;
+				spin_unlock_irqrestore(&t->lock, flags);
+				return ERR_PTR(-ENOMEM);
+			}
+		}
 		if (!j->hw) {
 			spin_unlock_irqrestore(&t->lock, flags);
-			tviolate(c, "run-twice", "job %llu run again without a reset", seqno);
 			return ERR_PTR(-EINVAL);
 		}
 	}
@@ -533,7 +562,7 @@ static void t_cancel_job(struct fwsched_job *job, int error)
 
 static void t_cancel_in_flight(struct fwsched_queue *q)
 {
-	tq_flush_hw(fwsched_queue_priv(q), -ECANCELED);
+	tq_flush_hw(fwsched_queue_priv(q), -ECANCELED, false);
 }
 
 static enum fwsched_timeout_action t_timed_out(struct fwsched_job *job)
@@ -555,7 +584,7 @@ static enum fwsched_timeout_action t_timed_out(struct fwsched_job *job)
 
 static void t_reset(struct fwsched_queue *q)
 {
-	tq_flush_hw(fwsched_queue_priv(q), -ECANCELED);
+	tq_flush_hw(fwsched_queue_priv(q), -ECANCELED, true);
 }
 
 static const struct fwsched_queue_ops t_ops = {
@@ -641,6 +670,8 @@ static bool t_allowed_error(struct tj *j, int err)
 	unsigned int i;
 
 	if (err == -ECANCELED || err == -ETIMEDOUT || err == T_HW_ERR || err == SET_ERR)
+		return true;
+	if (err == -ENOMEM && j->rerun_nomem)
 		return true;
 	for (i = 0; i < j->ndeps; i++)
 		if (dma_fence_is_signaled(j->deps[i]) && j->deps[i]->error == err)
