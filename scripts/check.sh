@@ -195,6 +195,10 @@ if [ "$load" -gt 0 ] 2>/dev/null; then
 	"$here/deps.sh" load
 fi
 trap 'load_off; prefetch_off' EXIT
+# Killed (a CI timeout, ^C): still stop the load and the background builds,
+# which run in sessions of their own and would outlive us.
+trap 'exit 143' TERM HUP
+trap 'exit 130' INT
 
 # --selftest: a fwsched.ko with a bug planted in fwsched itself (the fence
 # hold-back skipped), at /mod/planted/fwsched.ko in the root, for
