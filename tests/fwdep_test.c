@@ -68,6 +68,21 @@ static struct dma_fence *push_after(struct kunit *test, struct mock_ring *ring,
 	return mock_push(mj);
 }
 
+/*
+ * The end of a case with two rings: the waiting ring goes first, then the
+ * one it waited for; both must be clean; the test's fence references go.
+ */
+static void fwdep_end(struct kunit *test, struct mock_ring *a, struct mock_ring *b,
+		      struct dma_fence *fa, struct dma_fence *fb)
+{
+	mock_ring_destroy(b);
+	mock_ring_destroy(a);
+	mock_expect_clean(test, a);
+	mock_expect_clean(test, b);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+}
+
 static unsigned int fw_deps(struct mock_job *mj)
 {
 	unsigned int n = 0;
@@ -108,12 +123,7 @@ static void fwdep_basic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fb->error, 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&b->fw_blocked), 0);
 
-	mock_ring_destroy(b);
-	mock_ring_destroy(a);
-	mock_expect_clean(test, a);
-	mock_expect_clean(test, b);
-	dma_fence_put(fa);
-	dma_fence_put(fb);
+	fwdep_end(test, a, b, fa, fb);
 }
 
 /*
@@ -147,12 +157,7 @@ static void fwdep_other_scope(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, mock_ring_advance(b, 1, 0), 1);
 		KUNIT_EXPECT_TRUE(test, mock_wait(fb, WAIT_MS));
 
-		mock_ring_destroy(b);
-		mock_ring_destroy(a);
-		mock_expect_clean(test, a);
-		mock_expect_clean(test, b);
-		dma_fence_put(fa);
-		dma_fence_put(fb);
+		fwdep_end(test, a, b, fa, fb);
 	}
 }
 
@@ -225,12 +230,7 @@ static void fwdep_fails_after_submission(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, fb->error, -EIO,
 			    "the error of a firmware-resolved dependency was lost");
 
-	mock_ring_destroy(b);
-	mock_ring_destroy(a);
-	mock_expect_clean(test, a);
-	mock_expect_clean(test, b);
-	dma_fence_put(fa);
-	dma_fence_put(fb);
+	fwdep_end(test, a, b, fa, fb);
 }
 
 /*
@@ -402,12 +402,7 @@ static void fwdep_race(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, mock_ring_advance(b, 1, 0), ran ? 1 : 0);
 		KUNIT_EXPECT_TRUE(test, mock_wait(fb, WAIT_MS));
 
-		mock_ring_destroy(b);
-		mock_ring_destroy(a);
-		mock_expect_clean(test, a);
-		mock_expect_clean(test, b);
-		dma_fence_put(fa);
-		dma_fence_put(fb);
+		fwdep_end(test, a, b, fa, fb);
 		if (!ran)
 			break;
 	}
@@ -440,12 +435,7 @@ static void fwdep_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fa->error, 0);
 	KUNIT_EXPECT_EQ(test, fb->error, 0);
 
-	mock_ring_destroy(b);
-	mock_ring_destroy(a);
-	mock_expect_clean(test, a);
-	mock_expect_clean(test, b);
-	dma_fence_put(fa);
-	dma_fence_put(fb);
+	fwdep_end(test, a, b, fa, fb);
 }
 
 static struct kunit_case fwdep_cases[] = {
