@@ -27,6 +27,9 @@ static int scope_a, scope_b;	/* two devices: only their addresses count */
 
 KUNIT_DEFINE_ACTION_WRAPPER(fwdep_destroy_wq, destroy_workqueue,
 			    struct workqueue_struct *);
+KUNIT_DEFINE_ACTION_WRAPPER(fwdep_tl_destroy, fwsched_timeline_destroy,
+			    struct fwsched_timeline *);
+KUNIT_DEFINE_ACTION_WRAPPER(fwdep_fence_put, dma_fence_put, struct dma_fence *);
 
 /* Created before any ring: actions run in reverse, rings go first. */
 static struct workqueue_struct *fwdep_wq(struct kunit *test)
@@ -325,11 +328,13 @@ static void fwdep_mixed(struct kunit *test)
 	struct dma_fence *fa, *fb;
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(tl));
+	/* On every exit: the fence completes (-ECANCELED if still pending). */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fwdep_tl_destroy, tl), 0);
 	foreign = fwsched_fence_alloc(GFP_KERNEL);
-	if (!foreign)
-		fwsched_timeline_destroy(tl);
 	KUNIT_ASSERT_NOT_NULL(test, foreign);
 	fwsched_fence_arm(foreign, tl);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fwdep_fence_put,
+							&foreign->base), 0);
 
 	fa = push_after(test, a, NULL, NULL);
 	jb = mock_job_new(b, 1, 2);
@@ -352,8 +357,6 @@ static void fwdep_mixed(struct kunit *test)
 	mock_ring_destroy(a);
 	mock_expect_clean(test, a);
 	mock_expect_clean(test, b);
-	dma_fence_put(&foreign->base);
-	fwsched_timeline_destroy(tl);
 	dma_fence_put(fa);
 	dma_fence_put(fb);
 }
@@ -366,6 +369,12 @@ struct starter {
 static void starter_fn(struct work_struct *work)
 {
 	fwsched_queue_start(container_of(work, struct starter, work)->q);
+}
+
+/* On every exit, before the rings go: the start has run. */
+static void starter_flush(void *data)
+{
+	flush_work(&((struct starter *)data)->work);
 }
 
 /*
@@ -381,18 +390,20 @@ static void fwdep_race(struct kunit *test)
 	for (i = 0; i < 64; i++) {
 		struct mock_ring *a = fwdep_ring(test, wq, &scope_a, 0);
 		struct mock_ring *b = fwdep_ring(test, wq, &scope_a, 0);
-		struct starter st = { .q = a->q };
+		struct starter *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
 		struct mock_job *jb;
 		struct dma_fence *fa, *fb;
 		bool ran;
 
+		KUNIT_ASSERT_NOT_NULL(test, st);
+		st->q = a->q;
+		INIT_WORK(&st->work, starter_fn);
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, starter_flush, st), 0);
 		fwsched_queue_stop(a->q);
 		fa = push_after(test, a, NULL, NULL);
-		INIT_WORK_ONSTACK(&st.work, starter_fn);
-		queue_work_on(cpu, system_dfl_wq, &st.work);
+		queue_work_on(cpu, system_dfl_wq, &st->work);
 		fb = push_after(test, b, fa, &jb);
-		flush_work(&st.work);
-		destroy_work_on_stack(&st.work);
+		flush_work(&st->work);
 
 		ran = mock_ring_wait_ran(b, 1);
 		KUNIT_EXPECT_TRUE_MSG(test, ran, "round %d: b never ran: a lost wake-up", i);
