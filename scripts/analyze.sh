@@ -173,10 +173,6 @@ if [ "$selftest" = 0 ]; then
 		# open-ended "TP_STRUCT__entry(" lines, macro-style alignment.
 		ignore=
 		[ "$f" = fwsched/trace.h ] && ignore="--ignore OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT"
-		# The QEMU plugin is a host program: it declares QEMU's plugin
-		# API with that API's own C99 types, typedefs and inttypes.h macros.
-		[ "$f" = scripts/insn-count-plugin.c ] &&
-			ignore="--ignore PREFER_KERNEL_TYPES,CAMELCASE,NEW_TYPEDEFS,AVOID_EXTERNS"
 		# shellcheck disable=SC2086
 		"$ksrc/scripts/checkpatch.pl" --strict --codespell --codespellfile "$dict" \
 			--no-tree -q $ignore \

@@ -118,7 +118,8 @@ PLAN
 	pq=${PROFILE_QUEUES:-1}
 	so=$cache/tools/insn-count.so
 	mkdir -p "$cache/tools"
-	if [ ! -f "$so" ] || [ "$here/insn-count-plugin.c" -nt "$so" ]; then
+	if [ ! -f "$so" ] || [ "$here/insn-count-plugin.c" -nt "$so" ] ||
+	   [ "$here/qemu-plugin-api.h" -nt "$so" ]; then
 		gcc -shared -fPIC -O2 -Wall -fvisibility=hidden -o "$so" "$here/insn-count-plugin.c"
 	fi
 	ptmp=$(mktemp -d)

@@ -13,45 +13,27 @@
  * translated again (the code cache was flushed, or -icount cut it short for
  * an I/O access) adds to the same record if it has the same length.
  *
- * Debian's QEMU is built with plugin support but ships no plugin header; the
- * few declarations used are those of QEMU's stable plugin API (include/
- * qemu/qemu-plugin.h, QEMU_PLUGIN_VERSION 1, as in QEMU 7.2).
+ * Debian's QEMU is built with plugin support but ships no plugin header:
+ * qemu-plugin-api.h declares the few calls of QEMU's stable plugin API
+ * that are used (QEMU_PLUGIN_VERSION 1, as in QEMU 7.2).
  */
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* --- the plugin API (qemu-plugin.h, version 1) ---------------------------- */
-typedef uint64_t qemu_plugin_id_t;
-typedef struct qemu_info_t qemu_info_t;
-struct qemu_plugin_tb;
-enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
-typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id,
-					       struct qemu_plugin_tb *tb);
-typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void *userdata);
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
-					   qemu_plugin_vcpu_tb_trans_cb_t cb);
-void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb,
-					      enum qemu_plugin_op op,
-					      void *ptr, uint64_t imm);
-size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
-uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id,
-				    qemu_plugin_udata_cb_t cb, void *userdata);
+#include "qemu-plugin-api.h"
 
 #define EXPORT __attribute__((visibility("default")))
 EXPORT int qemu_plugin_version = 1;
 
 /* --- blocks: an open-addressing table keyed by (vaddr, length) ------------ */
 struct block {
-	uint64_t vaddr;
-	uint64_t count;
-	uint32_t ninsns;
+	unsigned long long vaddr;
+	unsigned long long count;
+	unsigned int ninsns;
 	bool used;
 };
 
@@ -61,14 +43,14 @@ static size_t table_used;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char *out_path;
 
-static size_t hash(uint64_t vaddr, uint32_t n)
+static size_t hash(unsigned long long vaddr, unsigned int n)
 {
-	uint64_t h = (vaddr ^ ((uint64_t)n << 56)) * 0x9e3779b97f4a7c15ull;
+	unsigned long long h = (vaddr ^ ((unsigned long long)n << 56)) * 0x9e3779b97f4a7c15ull;
 
 	return h >> 20;
 }
 
-static struct block *lookup(uint64_t vaddr, uint32_t n)
+static struct block *lookup(unsigned long long vaddr, unsigned int n)
 {
 	size_t i = hash(vaddr, n) & (table_size - 1);
 
@@ -87,7 +69,7 @@ static struct block *lookup(uint64_t vaddr, uint32_t n)
 	return &table[i];
 }
 
-static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+static void tb_trans(unsigned long long id, struct qemu_plugin_tb *tb)
 {
 	struct block *b;
 
@@ -99,7 +81,7 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 						 &b->count, 1);
 }
 
-static void at_exit(qemu_plugin_id_t id, void *p)
+static void at_exit(unsigned long long id, void *p)
 {
 	FILE *f = fopen(out_path, "w");
 	size_t i;
@@ -110,12 +92,12 @@ static void at_exit(qemu_plugin_id_t id, void *p)
 	}
 	for (i = 0; i < table_size; i++)
 		if (table[i].used && table[i].count)
-			fprintf(f, "%" PRIx64 " %u %" PRIu64 "\n", table[i].vaddr,
+			fprintf(f, "%llx %u %llu\n", table[i].vaddr,
 				table[i].ninsns, table[i].count);
 	fclose(f);
 }
 
-EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
+EXPORT int qemu_plugin_install(unsigned long long id, const struct qemu_info_t *info,
 			       int argc, char **argv)
 {
 	int i;
