@@ -71,48 +71,88 @@ struct fwsched_timeline {
 };
 
 /**
- * struct fwsched_slot_ref - a queue's slot state
+ * struct fwsched_slot_holder - what waits for and holds one firmware slot
  *
- * Embedded in &struct fwsched_queue, so that waiting for and holding a slot
- * allocate nothing.  Fields are protected by the pool lock, except @pool
- * (constant) and @runs (the queue's work item's).
+ * A slot group's (&struct fwsched_group), or, for a queue created without a
+ * group, the queue's own (a group of one, embedded in its
+ * &struct fwsched_slot_ref), so that waiting for and holding a slot
+ * allocate nothing.  Lifetime: the group's or the queue's.
+ *
+ * Locking: the pool lock protects every field but the constant ones;
+ * @members also under @members_lock (both are taken to change it), so that
+ * the timeout clocks of the members can be paused outside the pool lock.
+ * Lock order: @members_lock, then a member queue's lock, then the pool lock.
  */
-struct fwsched_slot_ref {
-	/** @pool: constant; NULL if the queue has no slot pool. */
+struct fwsched_slot_holder {
+	/** @pool: constant. */
 	struct fwsched_slot_pool *pool;
+	/** @group: constant; NULL for a queue's own holder. */
+	struct fwsched_group *group;
+	/** @id: constant; in tracepoints (a queue's own: its fence context). */
+	u64 id;
 	/** @link: in the pool's FIFO of @prio while waiting, else holders. */
 	struct list_head link;
+	/** @members_lock: see Locking. */
+	spinlock_t members_lock;
+	/** @members: the &fwsched_slot_ref.member of each member queue. */
+	struct list_head members;
+	/** @nr_members: queues on @members. */
+	unsigned int nr_members;
+	/** @nr_busy: members with jobs in flight (&fwsched_slot_ref.busy). */
+	unsigned int nr_busy;
+	/** @nr_wants: members with jobs pending (&fwsched_slot_ref.wants). */
+	unsigned int nr_wants;
 	/** @state: FWSCHED_SLOT_* (slot.c). */
 	u8 state;
-	/** @prio: the level the pool counts the queue at. */
+	/** @prio: the level the pool counts the holder at. */
 	u8 prio;
-	/** @next_prio: the queue's level; becomes @prio at the next release. */
+	/** @next_prio: its level; becomes @prio at the next release. */
 	u8 next_prio;
 	/** @yield: asked to give the slot back. */
 	bool yield;
 	/** @idle: holding with no job in flight. */
 	bool idle;
-	/**
-	 * @detaching: the queue is being destroyed: a preemption that
-	 * completes gives the slot back without joining a FIFO again.
-	 */
-	bool detaching;
-	/** @bound: &fwsched_slot_ops.bind was called for @slot. */
+	/** @bound: bind was called for @slot (and unbind not yet). */
 	bool bound;
+	/** @binding: a member's work item is calling bind. */
+	bool binding;
+	/** @unbinding: a member's work item is calling unbind. */
+	bool unbinding;
 	/** @passed: grants this head-of-FIFO waiter could have taken. */
 	u16 passed;
 	/** @slot: the slot held, or -1. */
 	int slot;
-	/** @runs: jobs run since @slot was bound; work item. */
+	/** @runs: jobs its members ran since @slot was bound. */
 	u32 runs;
 	/** @wait_grants: pool grant count when the wait began. */
 	u64 wait_grants;
-	/** @preempt_fence: from &fwsched_slot_ops.preempt, until it signals. */
+	/** @preempt_fence: from the preempt callback, until it signals. */
 	struct dma_fence *preempt_fence;
 	/** @preempt_cb: on @preempt_fence. */
 	struct dma_fence_cb preempt_cb;
-	/** @stats: counters; pool lock. */
+	/** @stats: counters. */
 	struct fwsched_slot_stats stats;
+};
+
+/**
+ * struct fwsched_slot_ref - a queue's side of its slot pool
+ *
+ * Embedded in &struct fwsched_queue.  @pool and @holder are constant; the
+ * rest is protected by the pool lock.
+ */
+struct fwsched_slot_ref {
+	/** @pool: NULL if the queue has no slot pool. */
+	struct fwsched_slot_pool *pool;
+	/** @holder: @own, or its group's. */
+	struct fwsched_slot_holder *holder;
+	/** @member: in &fwsched_slot_holder.members. */
+	struct list_head member;
+	/** @busy: the queue has jobs in flight, as its work item last saw. */
+	bool busy;
+	/** @wants: the queue has jobs pending, as its work item last saw. */
+	bool wants;
+	/** @own: the holder of a queue created without a group. */
+	struct fwsched_slot_holder own;
 };
 
 /**
@@ -192,7 +232,7 @@ struct fwsched_queue {
 	enum fwsched_priority priority;
 	/** @priority_changed: L. The work item has to apply @priority. */
 	bool priority_changed;
-	/** @slot: P (and W for @slot.runs). The queue's slot state. */
+	/** @slot: P (see there). The queue's slot state. */
 	struct fwsched_slot_ref slot;
 
 	/** @timeout: C. The timeout in ns, 0 for none. */
@@ -362,7 +402,10 @@ static inline bool fwsched_should_fail_alloc(size_t size)
 /* slot.c: the queue's side of its slot pool; see there. */
 struct fwsched_queue;
 void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool,
+			 struct fwsched_group *group,
 			 enum fwsched_priority prio);
+struct fwsched_slot_pool *fwsched_group_pool(struct fwsched_group *group);
+bool fwsched_slot_pool_can_preempt_queue(struct fwsched_slot_pool *pool);
 void fwsched_slot_quiesce(struct fwsched_queue *q);
 void fwsched_slot_detach(struct fwsched_queue *q);
 bool fwsched_slot_acquire(struct fwsched_queue *q);

@@ -43,19 +43,26 @@ static bool fwsched_queue_fits(struct fwsched_queue *q, struct fwsched_job *job)
  * Return: the queue with one reference for the caller, which
  * fwsched_queue_destroy() gives up; ERR_PTR(-EINVAL) for missing args, ops
  * or names, names of 64 bytes or more, a zero credit limit, a priority out
- * of range, a timeout without &fwsched_queue_ops.timed_out, or direct run
+ * of range, a timeout without &fwsched_queue_ops.timed_out, direct run
  * with a slot pool, &fwsched_queue_ops.prepare or
- * &fwsched_queue_ops.update_credits; ERR_PTR(-ENOMEM).
+ * &fwsched_queue_ops.update_credits, a group of another pool than @pool,
+ * or a queue of its own on a pool with preemption whose ops lack
+ * &fwsched_slot_ops.preempt; ERR_PTR(-ENOMEM).
  */
 struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args)
 {
+	struct fwsched_slot_pool *pool;
 	struct fwsched_queue *q;
 	struct fwsched_timeline *tl;
 
 	if (!args || !args->ops || !args->ops->run_job || !args->ops->free_job ||
 	    !args->credit_limit || args->priority >= FWSCHED_PRIO_COUNT ||
-	    (args->timeout_ms && !args->ops->timed_out) ||
-	    (args->direct_run && (args->pool || args->ops->prepare ||
+	    (args->timeout_ms && !args->ops->timed_out))
+		return ERR_PTR(-EINVAL);
+	pool = args->group ? fwsched_group_pool(args->group) : args->pool;
+	if ((args->group && args->pool && args->pool != pool) ||
+	    (!args->group && pool && !fwsched_slot_pool_can_preempt_queue(pool)) ||
+	    (args->direct_run && (pool || args->ops->prepare ||
 				  args->ops->update_credits)))
 		return ERR_PTR(-EINVAL);
 
@@ -85,20 +92,19 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	q->fw_scope = args->fw_scope;
 	tl->fw_scope = args->fw_scope;
 	INIT_LIST_HEAD(&q->fw_waiters);
-	q->gated = args->pool || args->ops->prepare || args->ops->update_credits;
+	q->gated = pool || args->ops->prepare || args->ops->update_credits;
 	q->priority = args->priority;
 	q->timeout = (u64)args->timeout_ms * NSEC_PER_MSEC;
 	INIT_DELAYED_WORK(&q->timeout_work, fwsched_queue_timeout_work);
 	init_llist_head(&q->deadlines);
-	if (args->pool) {
-		fwsched_slot_attach(q, args->pool, args->priority);
-		q->timeout_pause = FWSCHED_TIMEOUT_PAUSE_SLOT;
-	}
 	q->stats_on = args->stats;
 	init_llist_head(&q->done);
 	atomic_set(&q->callbacks, 0);
 	INIT_WORK(&q->work, fwsched_queue_work);
 	INIT_WORK(&q->destroy_work, fwsched_queue_destroy_work);
+	/* A group's grant may queue the work item from here on. */
+	if (pool)
+		fwsched_slot_attach(q, pool, args->group, args->priority);
 	fwsched_debug_add(q);
 	trace_fwsched_queue_create(q, args->priority);
 	return q;
@@ -180,15 +186,17 @@ EXPORT_SYMBOL_GPL(fwsched_queue_context);
  * once if the new level could not have taken it.
  *
  * Context: process context; does not sleep or allocate.
- * Return: 0; -EINVAL for a priority out of range; -ESHUTDOWN if the queue
- * is being destroyed.
+ * Return: 0; -EINVAL for a priority out of range or a member of a group
+ * (fwsched_group_set_priority() changes the group's); -ESHUTDOWN if the
+ * queue is being destroyed.
  */
 int fwsched_queue_set_priority(struct fwsched_queue *queue,
 			       enum fwsched_priority priority)
 {
 	int ret = 0;
 
-	if ((unsigned int)priority >= FWSCHED_PRIO_COUNT)
+	if ((unsigned int)priority >= FWSCHED_PRIO_COUNT ||
+	    (queue->slot.pool && queue->slot.holder->group))
 		return -EINVAL;
 	spin_lock(&queue->lock);
 	if (queue->state == FWSCHED_QUEUE_DEAD) {
@@ -210,10 +218,13 @@ EXPORT_SYMBOL_GPL(fwsched_queue_set_priority);
  * @queue: the queue
  *
  * Context: any context.
- * Return: the last priority set, whether or not it took effect yet.
+ * Return: the last priority set, whether or not it took effect yet; for a
+ * member of a group, the group's.
  */
 enum fwsched_priority fwsched_queue_priority(struct fwsched_queue *queue)
 {
+	if (queue->slot.pool && queue->slot.holder->group)
+		return fwsched_group_priority(queue->slot.holder->group);
 	return READ_ONCE(queue->priority);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_priority);
@@ -1101,7 +1112,6 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 		spin_unlock(&q->lock);
 
 		fwsched_job_run(job);
-		q->slot.runs++;
 
 		spin_lock(&q->lock);
 	}

@@ -30,13 +30,13 @@ enum {
  * struct fwsched_slot_pool - one device's firmware slots
  *
  * Lifetime: from fwsched_slot_pool_create() to fwsched_slot_pool_destroy(),
- * which refuses while queues are attached; attached queues hold no reference,
- * the driver destroys its queues first.
+ * which refuses while queues or groups are attached; they hold no
+ * reference, the driver destroys them first.
  *
  * Locking: @lock (irqsave) protects every field below it and the
- * &struct fwsched_slot_ref of every attached queue (except the work item's
- * fields).  Innermost: nothing is locked while it is held, and no driver
- * callback is called under it.
+ * &struct fwsched_slot_holder and &struct fwsched_slot_ref of every
+ * attached group and queue.  Innermost: nothing is locked while it is held,
+ * and no driver callback is called under it.
  */
 struct fwsched_slot_pool {
 	/** @ops: constant; may be NULL. */
@@ -52,7 +52,7 @@ struct fwsched_slot_pool {
 	/** @preempt: constant. */
 	bool preempt;
 	/**
-	 * @limit: constant; @limit[p] is the most slots queues below level
+	 * @limit: constant; @limit[p] is the most slots holders below level
 	 * p may hold together: nr_slots minus the reservations of p and up.
 	 */
 	u32 limit[FWSCHED_PRIO_COUNT];
@@ -65,14 +65,32 @@ struct fwsched_slot_pool {
 	u32 nr_held;
 	/** @nr_queues: queues attached. */
 	unsigned int nr_queues;
+	/** @nr_groups: groups created and not destroyed. */
+	unsigned int nr_groups;
 	/** @grants: slots handed out since creation. */
 	u64 grants;
-	/** @waiters: per level, FIFO of waiting queues. */
+	/** @waiters: per level, FIFO of waiting holders. */
 	struct list_head waiters[FWSCHED_PRIO_COUNT];
-	/** @holders: queues holding a slot, oldest grant first. */
+	/** @holders: holders of a slot, oldest grant first. */
 	struct list_head holders;
 	/** @free: bit set for every free slot. */
 	unsigned long *free;
+};
+
+/**
+ * struct fwsched_group - queues that share one firmware slot
+ *
+ * Lifetime: from fwsched_group_create() to fwsched_group_destroy(), which
+ * refuses while member queues exist.  Nothing else refers to the group once
+ * its last member is destroyed.
+ */
+struct fwsched_group {
+	/** @holder: its slot state; the pool lock. */
+	struct fwsched_slot_holder holder;
+	/** @priv: constant. */
+	void *priv;
+	/** @prio: the last priority set; READ_ONCE. */
+	enum fwsched_priority prio;
 };
 
 static struct fwsched_queue *ref_queue(struct fwsched_slot_ref *ref)
@@ -80,11 +98,75 @@ static struct fwsched_queue *ref_queue(struct fwsched_slot_ref *ref)
 	return container_of(ref, struct fwsched_queue, slot);
 }
 
-static void ref_kick(struct fwsched_slot_ref *ref)
+/* The queue of a queue's own holder. */
+static struct fwsched_queue *own_queue(struct fwsched_slot_holder *h)
 {
-	struct fwsched_queue *q = ref_queue(ref);
+	return container_of(h, struct fwsched_queue, slot.own);
+}
 
-	queue_work(q->wq, &q->work);
+/* Queue every member's work item: each looks at the holder's state. */
+static void holder_kick(struct fwsched_slot_holder *h)
+{
+	struct fwsched_slot_ref *ref;
+	struct fwsched_queue *q;
+
+	lockdep_assert_held(&h->pool->lock);
+	list_for_each_entry(ref, &h->members, member) {
+		q = ref_queue(ref);
+		queue_work(q->wq, &q->work);
+	}
+}
+
+/* Record what a member's work item saw: jobs in flight, jobs pending. */
+static void ref_set(struct fwsched_slot_ref *ref, bool busy, bool wants)
+{
+	struct fwsched_slot_holder *h = ref->holder;
+
+	lockdep_assert_held(&h->pool->lock);
+	if (busy != ref->busy) {
+		if (busy)
+			h->nr_busy++;
+		else
+			h->nr_busy--;
+		ref->busy = busy;
+	}
+	if (wants != ref->wants) {
+		if (wants)
+			h->nr_wants++;
+		else
+			h->nr_wants--;
+		ref->wants = wants;
+	}
+}
+
+/*
+ * Stop or restart the job timeouts of every member: time off the slot does
+ * not count.  Without the pool lock (a queue's lock is taken).
+ */
+static void holder_pause(struct fwsched_slot_holder *h, bool pause)
+{
+	struct fwsched_slot_ref *ref;
+
+	spin_lock(&h->members_lock);
+	list_for_each_entry(ref, &h->members, member)
+		fwsched_queue_timeout_pause(ref_queue(ref), FWSCHED_TIMEOUT_PAUSE_SLOT,
+					    pause);
+	spin_unlock(&h->members_lock);
+}
+
+static void holder_init(struct fwsched_slot_holder *h, struct fwsched_slot_pool *pool,
+			struct fwsched_group *group, enum fwsched_priority prio, u64 id)
+{
+	h->pool = pool;
+	h->group = group;
+	h->id = id;
+	INIT_LIST_HEAD(&h->link);
+	spin_lock_init(&h->members_lock);
+	INIT_LIST_HEAD(&h->members);
+	h->state = FWSCHED_SLOT_NONE;
+	h->prio = prio;
+	h->next_prio = prio;
+	h->slot = -1;
 }
 
 /**
@@ -95,7 +177,8 @@ static void ref_kick(struct fwsched_slot_ref *ref)
  * Return: the pool; ERR_PTR(-EINVAL) for no slots, more than 4096,
  * reservations that add up to the slot count or more (the lowest level
  * could never run) or that are given for the lowest level, or preemption
- * without &fwsched_slot_ops.preempt; ERR_PTR(-ENOMEM).
+ * without &fwsched_slot_ops.preempt or &fwsched_slot_ops.preempt_group;
+ * ERR_PTR(-ENOMEM).
  */
 struct fwsched_slot_pool *
 fwsched_slot_pool_create(const struct fwsched_slot_pool_args *args)
@@ -107,7 +190,8 @@ fwsched_slot_pool_create(const struct fwsched_slot_pool_args *args)
 	if (!args || !args->nr_slots || args->nr_slots > FWSCHED_SLOT_MAX ||
 	    args->reserved[FWSCHED_PRIO_LOW] ||
 	    args->release > FWSCHED_SLOT_RELEASE_ON_DEMAND ||
-	    (args->preempt && !(args->ops && args->ops->preempt)))
+	    (args->preempt && !(args->ops && (args->ops->preempt ||
+						     args->ops->preempt_group))))
 		return ERR_PTR(-EINVAL);
 	for (p = 0; p < FWSCHED_PRIO_COUNT; p++) {
 		if (args->reserved[p] > args->nr_slots)
@@ -154,8 +238,8 @@ EXPORT_SYMBOL_GPL(fwsched_slot_pool_create);
  * @pool: the pool, or NULL
  *
  * Context: any context; does not sleep.
- * Return: 0; -EBUSY if queues are still attached (destroy them first): the
- * pool is then left as it was.
+ * Return: 0; -EBUSY if queues or groups are still attached (destroy them
+ * first): the pool is then left as it was.
  */
 int fwsched_slot_pool_destroy(struct fwsched_slot_pool *pool)
 {
@@ -165,7 +249,7 @@ int fwsched_slot_pool_destroy(struct fwsched_slot_pool *pool)
 	if (!pool)
 		return 0;
 	spin_lock_irqsave(&pool->lock, flags);
-	n = pool->nr_queues;
+	n = pool->nr_queues + pool->nr_groups;
 	spin_unlock_irqrestore(&pool->lock, flags);
 	if (n)
 		return -EBUSY;
@@ -189,7 +273,7 @@ void *fwsched_slot_pool_priv(const struct fwsched_slot_pool *pool)
 EXPORT_SYMBOL_GPL(fwsched_slot_pool_priv);
 
 /**
- * fwsched_slot_pool_held() - how many slots queues of a level hold
+ * fwsched_slot_pool_held() - how many slots holders of a level hold
  * @pool: the pool
  * @prio: the level, or %FWSCHED_PRIO_COUNT for all levels
  *
@@ -212,7 +296,7 @@ unsigned int fwsched_slot_pool_held(struct fwsched_slot_pool *pool,
 EXPORT_SYMBOL_GPL(fwsched_slot_pool_held);
 
 /*
- * May a queue of level @prio take a slot?  If @from is a level, count one
+ * May a holder of level @prio take a slot?  If @from is a level, count one
  * slot of that level as already given back (is a holder of @from worth
  * displacing for it?).
  */
@@ -267,9 +351,9 @@ static bool fwsched_slot_wanted(struct fwsched_slot_pool *pool, int from)
  * may take it, unless the head of some level was passed over
  * FWSCHED_SLOT_AGE_LIMIT times.  Every other eligible head is passed over.
  */
-static struct fwsched_slot_ref *fwsched_slot_pick(struct fwsched_slot_pool *pool)
+static struct fwsched_slot_holder *fwsched_slot_pick(struct fwsched_slot_pool *pool)
 {
-	struct fwsched_slot_ref *best = NULL, *w;
+	struct fwsched_slot_holder *best = NULL, *w;
 	int p;
 
 	for (p = FWSCHED_PRIO_COUNT - 1; p >= 0; p--) {
@@ -294,29 +378,29 @@ static struct fwsched_slot_ref *fwsched_slot_pick(struct fwsched_slot_pool *pool
 }
 
 static void fwsched_slot_grant(struct fwsched_slot_pool *pool,
-			       struct fwsched_slot_ref *ref, unsigned int slot)
+			       struct fwsched_slot_holder *h, unsigned int slot)
 {
 	u64 passed;
 
 	lockdep_assert_held(&pool->lock);
-	passed = pool->grants - ref->wait_grants;
-	ref->stats.max_passed = max(ref->stats.max_passed, passed);
-	ref->stats.grants++;
+	passed = pool->grants - h->wait_grants;
+	h->stats.max_passed = max(h->stats.max_passed, passed);
+	h->stats.grants++;
 	pool->grants++;
 
 	__clear_bit(slot, pool->free);
-	list_move_tail(&ref->link, &pool->holders);
-	ref->state = FWSCHED_SLOT_HELD;
-	ref->slot = slot;
-	ref->yield = false;
-	ref->idle = false;
-	ref->bound = false;
-	ref->passed = 0;
-	pool->held[ref->prio]++;
+	list_move_tail(&h->link, &pool->holders);
+	h->state = FWSCHED_SLOT_HELD;
+	h->slot = slot;
+	h->yield = false;
+	h->idle = false;
+	h->bound = false;
+	h->passed = 0;
+	pool->held[h->prio]++;
 	pool->nr_held++;
 	fwsched_slot_check(pool);
-	/* Under the lock: a queue being detached is no longer a waiter. */
-	ref_kick(ref);
+	/* Under the lock: a queue being detached is no longer a member. */
+	holder_kick(h);
 }
 
 /*
@@ -327,7 +411,7 @@ static void fwsched_slot_grant(struct fwsched_slot_pool *pool,
  */
 static void fwsched_slot_make_room(struct fwsched_slot_pool *pool)
 {
-	struct fwsched_slot_ref *h, *w, *victim;
+	struct fwsched_slot_holder *h, *w, *victim;
 	unsigned int yielding = 0;
 	bool on_demand = pool->release == FWSCHED_SLOT_RELEASE_ON_DEMAND;
 	int p;
@@ -359,8 +443,8 @@ static void fwsched_slot_make_room(struct fwsched_slot_pool *pool)
 		}
 		if (victim) {
 			victim->yield = true;
-			trace_fwsched_slot_evict(ref_queue(victim), victim->slot);
-			ref_kick(victim);
+			trace_fwsched_slot_evict(victim->id, victim->slot);
+			holder_kick(victim);
 		}
 	}
 }
@@ -368,7 +452,7 @@ static void fwsched_slot_make_room(struct fwsched_slot_pool *pool)
 /* Hand out free slots, then make room for the waiters left. */
 static void fwsched_slot_dispatch(struct fwsched_slot_pool *pool)
 {
-	struct fwsched_slot_ref *w;
+	struct fwsched_slot_holder *w;
 
 	lockdep_assert_held(&pool->lock);
 	while (pool->nr_held < pool->nr_slots && (w = fwsched_slot_pick(pool)))
@@ -377,229 +461,355 @@ static void fwsched_slot_dispatch(struct fwsched_slot_pool *pool)
 }
 
 static void fwsched_slot_wait(struct fwsched_slot_pool *pool,
-			      struct fwsched_slot_ref *ref)
+			      struct fwsched_slot_holder *h)
 {
-	ref->state = FWSCHED_SLOT_WAITING;
-	ref->wait_grants = pool->grants;
-	ref->passed = 0;
-	list_add_tail(&ref->link, &pool->waiters[ref->prio]);
+	h->state = FWSCHED_SLOT_WAITING;
+	h->wait_grants = pool->grants;
+	h->passed = 0;
+	list_add_tail(&h->link, &pool->waiters[h->prio]);
 }
 
-/* Give @ref's slot back to the pool and pass it on. */
+/* Give @h's slot back to the pool and pass it on. */
 static void fwsched_slot_put(struct fwsched_slot_pool *pool,
-			     struct fwsched_slot_ref *ref)
+			     struct fwsched_slot_holder *h)
 {
 	lockdep_assert_held(&pool->lock);
-	trace_fwsched_slot_release(ref_queue(ref), ref->slot);
-	pool->held[ref->prio]--;
+	trace_fwsched_slot_release(h->id, h->slot);
+	pool->held[h->prio]--;
 	pool->nr_held--;
-	__set_bit(ref->slot, pool->free);
-	list_del_init(&ref->link);
-	ref->state = FWSCHED_SLOT_NONE;
-	ref->slot = -1;
-	ref->bound = false;
-	ref->idle = false;
-	if (ref->yield)
-		ref->stats.yields++;
-	ref->yield = false;
-	ref->prio = ref->next_prio;
+	__set_bit(h->slot, pool->free);
+	list_del_init(&h->link);
+	h->state = FWSCHED_SLOT_NONE;
+	h->slot = -1;
+	h->bound = false;
+	h->idle = false;
+	if (h->yield)
+		h->stats.yields++;
+	h->yield = false;
+	h->runs = 0;
+	h->prio = h->next_prio;
 	fwsched_slot_check(pool);
 	fwsched_slot_dispatch(pool);
 }
 
-/* Attach a new queue to @pool. */
-void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool,
-			 enum fwsched_priority prio)
+/*
+ * A member's work item, or the task destroying the last member: call the
+ * driver's bind or unbind for the holder.  Without the pool lock; the
+ * caller set @binding or @unbinding under it, so no other member calls one
+ * meanwhile.
+ */
+static void holder_bind_op(struct fwsched_slot_holder *h, unsigned int slot)
 {
-	struct fwsched_slot_ref *ref = &q->slot;
-	unsigned long flags;
+	const struct fwsched_slot_ops *ops = h->pool->ops;
 
-	ref->pool = pool;
-	INIT_LIST_HEAD(&ref->link);
-	ref->state = FWSCHED_SLOT_NONE;
-	ref->prio = prio;
-	ref->next_prio = prio;
-	ref->slot = -1;
-	spin_lock_irqsave(&pool->lock, flags);
-	pool->nr_queues++;
-	spin_unlock_irqrestore(&pool->lock, flags);
+	trace_fwsched_slot_acquire(h->id, slot);
+	if (!ops)
+		return;
+	if (h->group) {
+		if (ops->bind_group)
+			ops->bind_group(h->group, slot);
+	} else if (ops->bind) {
+		ops->bind(own_queue(h), slot);
+	}
 }
 
-/* Load @q's context into @slot; its timeout clock may run from here on. */
-static void fwsched_slot_bind(struct fwsched_queue *q, unsigned int slot)
+static void holder_unbind_op(struct fwsched_slot_holder *h, unsigned int slot)
 {
-	const struct fwsched_slot_ops *ops = q->slot.pool->ops;
+	const struct fwsched_slot_ops *ops = h->pool->ops;
 
-	trace_fwsched_slot_acquire(q, slot);
-	if (ops && ops->bind)
-		ops->bind(q, slot);
-	fwsched_queue_timeout_pause(q, FWSCHED_TIMEOUT_PAUSE_SLOT, false);
+	if (!ops)
+		return;
+	if (h->group) {
+		if (ops->unbind_group)
+			ops->unbind_group(h->group, slot);
+	} else if (ops->unbind) {
+		ops->unbind(own_queue(h), slot);
+	}
 }
 
 /*
- * The queue's work item, before it runs a job: may it?  Joins the FIFO if
- * the queue holds no slot, binds a slot it was just given, and says
- * whether the queue may run a job now (it holds a bound slot and is not
- * asked to yield).  The answer is not a promise to poll: if false, a grant
- * queues the work item.
+ * Load the holder's context into @slot (the caller set @binding), start its
+ * members' timeout clocks, and let the members that found the slot being
+ * bound run.
+ */
+static void holder_bind(struct fwsched_slot_holder *h, unsigned int slot)
+{
+	struct fwsched_slot_pool *pool = h->pool;
+	unsigned long flags;
+
+	holder_bind_op(h, slot);
+	holder_pause(h, false);
+	spin_lock_irqsave(&pool->lock, flags);
+	h->binding = false;
+	h->bound = true;
+	h->runs = 0;
+	if (h->group)
+		holder_kick(h);
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+/* queue.c: the pool of a group. */
+struct fwsched_slot_pool *fwsched_group_pool(struct fwsched_group *group)
+{
+	return group->holder.pool;
+}
+
+/* queue.c: may a queue of its own attach to @pool? */
+bool fwsched_slot_pool_can_preempt_queue(struct fwsched_slot_pool *pool)
+{
+	return !pool->preempt || pool->ops->preempt;
+}
+
+/* Attach a new queue to @pool, on its own or as a member of @group. */
+void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool,
+			 struct fwsched_group *group, enum fwsched_priority prio)
+{
+	struct fwsched_slot_ref *ref = &q->slot;
+	struct fwsched_slot_holder *h;
+	unsigned long flags;
+
+	ref->pool = pool;
+	if (group) {
+		h = &group->holder;
+	} else {
+		h = &ref->own;
+		holder_init(h, pool, NULL, prio, q->timeline->context);
+	}
+	ref->holder = h;
+	spin_lock(&h->members_lock);
+	spin_lock_irqsave(&pool->lock, flags);
+	list_add_tail(&ref->member, &h->members);
+	h->nr_members++;
+	pool->nr_queues++;
+	/* Its clock runs while the holder is bound (see holder_pause()). */
+	q->timeout_pause = h->bound ? 0 : FWSCHED_TIMEOUT_PAUSE_SLOT;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	spin_unlock(&h->members_lock);
+}
+
+/*
+ * The queue's work item, before it runs a job: may it?  Puts the holder in
+ * the FIFO if it holds no slot, binds a slot it was just given, and says
+ * whether the queue may run a job now (the holder holds a bound slot and is
+ * not asked to yield).  The answer is not a promise to poll: if false, a
+ * grant, the end of a bind or a release queues the work item.
  */
 bool fwsched_slot_acquire(struct fwsched_queue *q)
 {
 	struct fwsched_slot_ref *ref = &q->slot;
+	struct fwsched_slot_holder *h = ref->holder;
 	struct fwsched_slot_pool *pool = ref->pool;
 	unsigned long flags;
-	int bind = -1;
-	bool ok = false;
+	int bind;
+	bool ok;
 
+again:
+	bind = -1;
+	ok = false;
 	spin_lock_irqsave(&pool->lock, flags);
-	if (ref->state == FWSCHED_SLOT_NONE) {
-		fwsched_slot_wait(pool, ref);
+	ref_set(ref, ref->busy, true);
+	if (h->state == FWSCHED_SLOT_NONE) {
+		fwsched_slot_wait(pool, h);
 		fwsched_slot_dispatch(pool);
 	}
-	if (ref->state == FWSCHED_SLOT_HELD && !ref->yield) {
-		if (ref->bound && ref->runs >= pool->quantum &&
-		    fwsched_slot_wanted(pool, ref->prio)) {
-			ref->yield = true;
+	if (h->state == FWSCHED_SLOT_HELD && !h->yield && !h->binding &&
+	    !h->unbinding) {
+		if (!h->bound) {
+			h->binding = true;
+			bind = h->slot;
+			/* About to run: no other member gives the slot back. */
+			ref_set(ref, true, true);
+		} else if (h->runs >= pool->quantum &&
+			   fwsched_slot_wanted(pool, h->prio)) {
+			/* The member that leaves it idle gives it back. */
+			h->yield = true;
 		} else {
-			ref->idle = false;
-			if (!ref->bound) {
-				ref->bound = true;
-				ref->runs = 0;
-				bind = ref->slot;
-			}
+			h->idle = false;
+			h->runs++;
+			ref_set(ref, true, true);
 			ok = true;
 		}
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 
-	if (bind >= 0)
-		fwsched_slot_bind(q, bind);
+	if (bind >= 0) {
+		holder_bind(h, bind);
+		goto again;
+	}
 	return ok;
 }
 
-static void fwsched_slot_preempted(struct fwsched_slot_pool *pool,
-				   struct fwsched_slot_ref *ref, bool requeue)
+/* The holder's slot was taken from it.  Pool lock held. */
+static void holder_preempted(struct fwsched_slot_pool *pool,
+			     struct fwsched_slot_holder *h)
 {
 	lockdep_assert_held(&pool->lock);
-	ref->stats.preemptions++;
-	ref->yield = false;
-	fwsched_slot_put(pool, ref);
-	/* Its jobs are still in flight: they need a slot to finish. */
-	if (requeue) {
-		fwsched_slot_wait(pool, ref);
+	h->stats.preemptions++;
+	h->yield = false;
+	fwsched_slot_put(pool, h);
+	if (h->nr_busy) {
+		/* Its jobs are still in flight: they need a slot to finish. */
+		fwsched_slot_wait(pool, h);
 		fwsched_slot_dispatch(pool);
+	} else if (h->nr_wants) {
+		holder_kick(h);
 	}
 }
 
 static void fwsched_slot_preempt_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 {
-	struct fwsched_slot_ref *ref = container_of(cb, typeof(*ref), preempt_cb);
-	struct fwsched_slot_pool *pool = ref->pool;
+	struct fwsched_slot_holder *h = container_of(cb, typeof(*h), preempt_cb);
+	struct fwsched_slot_pool *pool = h->pool;
 	unsigned long flags;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	ref->preempt_fence = NULL;
-	/* Its jobs in flight need a slot again, unless the queue is going. */
-	fwsched_slot_preempted(pool, ref, !ref->detaching);
+	h->preempt_fence = NULL;
+	holder_preempted(pool, h);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	dma_fence_put(f);
 }
 
-static void fwsched_slot_preempt(struct fwsched_queue *q, unsigned int slot)
+/* The caller set state PREEMPTING and paused the members' clocks. */
+static void holder_preempt(struct fwsched_slot_holder *h, unsigned int slot)
 {
-	struct fwsched_slot_ref *ref = &q->slot;
-	struct fwsched_slot_pool *pool = ref->pool;
+	struct fwsched_slot_pool *pool = h->pool;
 	struct dma_fence *f;
 	unsigned long flags;
 
-	trace_fwsched_slot_preempt(q, slot);
-	f = pool->ops->preempt(q, slot);
+	trace_fwsched_slot_preempt(h->id, slot);
+	if (h->group)
+		f = pool->ops->preempt_group(h->group, slot);
+	else
+		f = pool->ops->preempt(own_queue(h), slot);
 
 	spin_lock_irqsave(&pool->lock, flags);
 	if (IS_ERR(f)) {
 		/* Cannot preempt now: drain instead (yield stays set). */
-		ref->state = FWSCHED_SLOT_HELD;
+		h->state = FWSCHED_SLOT_HELD;
 		spin_unlock_irqrestore(&pool->lock, flags);
-		fwsched_queue_timeout_pause(q, FWSCHED_TIMEOUT_PAUSE_SLOT, false);
+		holder_pause(h, false);
 		return;
 	} else if (!f) {
-		fwsched_slot_preempted(pool, ref, true);
+		holder_preempted(pool, h);
 	} else {
-		ref->preempt_fence = f;
+		h->preempt_fence = f;
 		spin_unlock_irqrestore(&pool->lock, flags);
-		if (!dma_fence_add_callback(f, &ref->preempt_cb,
+		if (!dma_fence_add_callback(f, &h->preempt_cb,
 					    fwsched_slot_preempt_cb))
 			return;
-		fwsched_slot_preempt_cb(f, &ref->preempt_cb);
+		fwsched_slot_preempt_cb(f, &h->preempt_cb);
 		return;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
 /*
- * The queue's work item, at its end: give the slot back if the queue is idle
- * and the policy or a waiter says so, preempt if asked to and allowed, bind
- * a slot given back to a queue whose jobs are in flight.  @idle: no job in
- * flight.  @more: jobs are pending.
+ * The queue's work item, at its end: give the slot back if no member has a
+ * job in flight and the policy or a waiter says so, preempt if asked to and
+ * allowed, bind a slot given back to a holder whose jobs are in flight.
+ * @idle: the queue has no job in flight.  @more: it has jobs pending.
  */
 void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 {
 	struct fwsched_slot_ref *ref = &q->slot;
+	struct fwsched_slot_holder *h = ref->holder;
 	struct fwsched_slot_pool *pool = ref->pool;
-	const struct fwsched_slot_ops *ops = pool->ops;
 	unsigned long flags;
 	int slot;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	if (ref->state != FWSCHED_SLOT_HELD) {
+	ref_set(ref, !idle, more);
+	if (h->state != FWSCHED_SLOT_HELD || h->binding || h->unbinding) {
 		spin_unlock_irqrestore(&pool->lock, flags);
 		return;
 	}
-	slot = ref->slot;
-	if (!idle) {
-		if (!ref->bound) {
+	slot = h->slot;
+	if (h->nr_busy) {
+		if (!h->bound) {
 			/* Preempted jobs waiting for a slot to finish on. */
-			ref->bound = true;
-			ref->runs = 0;
+			h->binding = true;
 			spin_unlock_irqrestore(&pool->lock, flags);
-			fwsched_slot_bind(q, slot);
+			holder_bind(h, slot);
 			return;
 		}
-		if (ref->yield && pool->preempt) {
-			ref->state = FWSCHED_SLOT_PREEMPTING;
+		if (h->yield && pool->preempt) {
+			h->state = FWSCHED_SLOT_PREEMPTING;
 			spin_unlock_irqrestore(&pool->lock, flags);
 			/* Time off the hardware does not count. */
-			fwsched_queue_timeout_pause(q, FWSCHED_TIMEOUT_PAUSE_SLOT, true);
-			fwsched_slot_preempt(q, slot);
+			holder_pause(h, true);
+			holder_preempt(h, slot);
 			return;
 		}
 		spin_unlock_irqrestore(&pool->lock, flags);
 		return;
 	}
 
-	ref->idle = true;
-	if (!ref->yield && pool->release == FWSCHED_SLOT_RELEASE_ON_DEMAND &&
-	    !fwsched_slot_wanted(pool, ref->prio)) {
-		spin_unlock_irqrestore(&pool->lock, flags);
-		return;
+	h->idle = true;
+	if (!h->yield && pool->release == FWSCHED_SLOT_RELEASE_ON_DEMAND) {
+		if (!fwsched_slot_wanted(pool, h->prio)) {
+			spin_unlock_irqrestore(&pool->lock, flags);
+			return;
+		}
+		h->yield = true;
 	}
-	if (!ref->yield && pool->release == FWSCHED_SLOT_RELEASE_ON_DEMAND)
-		ref->yield = true;
-	/* Nobody else changes a holder's slot: unbind outside the lock. */
-	if (ref->bound) {
+	if (h->bound) {
+		/* Members that try to run meanwhile find it unbinding. */
+		h->bound = false;
+		h->unbinding = true;
 		spin_unlock_irqrestore(&pool->lock, flags);
-		fwsched_queue_timeout_pause(q, FWSCHED_TIMEOUT_PAUSE_SLOT, true);
-		if (ops && ops->unbind)
-			ops->unbind(q, slot);
+		holder_pause(h, true);
+		holder_unbind_op(h, slot);
 		spin_lock_irqsave(&pool->lock, flags);
+		h->unbinding = false;
 	}
-	if (!more)
-		ref->yield = false;	/* nothing left to do: not a yield */
-	fwsched_slot_put(pool, ref);
-	spin_unlock_irqrestore(&pool->lock, flags);
+	if (!h->nr_wants)
+		h->yield = false;	/* nothing left to do: not a yield */
+	fwsched_slot_put(pool, h);
 	/* Queue again, at the tail of the FIFO, once the next job is ready. */
-	if (more)
-		queue_work(q->wq, &q->work);
+	if (h->nr_wants)
+		holder_kick(h);
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+/* Move holder @h to level @prio; see fwsched_slot_set_prio().  Pool lock. */
+static void holder_set_prio(struct fwsched_slot_holder *h, enum fwsched_priority prio)
+{
+	struct fwsched_slot_pool *pool = h->pool;
+
+	lockdep_assert_held(&pool->lock);
+	h->next_prio = prio;
+	switch (h->state) {
+	case FWSCHED_SLOT_NONE:
+		h->prio = prio;
+		break;
+	case FWSCHED_SLOT_WAITING:
+		if (h->prio != prio) {
+			h->prio = prio;
+			h->passed = 0;
+			list_move_tail(&h->link, &pool->waiters[prio]);
+		}
+		break;
+	default:
+		if (prio > h->prio) {
+			pool->held[h->prio]--;
+			pool->held[prio]++;
+			h->prio = prio;
+			fwsched_slot_check(pool);
+		} else if (prio < h->prio) {
+			pool->held[h->prio]--;
+			pool->nr_held--;
+			if (!fwsched_slot_may_take(pool, prio, -1) && !h->yield) {
+				h->yield = true;
+				/* A group's members learn it in their work items. */
+				if (h->group)
+					holder_kick(h);
+			}
+			pool->held[h->prio]++;
+			pool->nr_held++;
+		}
+		break;
+	}
+	fwsched_slot_dispatch(pool);
 }
 
 /*
@@ -611,105 +821,105 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
  */
 void fwsched_slot_set_prio(struct fwsched_queue *q, enum fwsched_priority prio)
 {
-	struct fwsched_slot_ref *ref = &q->slot;
-	struct fwsched_slot_pool *pool = ref->pool;
+	struct fwsched_slot_pool *pool = q->slot.pool;
 	unsigned long flags;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	ref->next_prio = prio;
-	switch (ref->state) {
-	case FWSCHED_SLOT_NONE:
-		ref->prio = prio;
-		break;
-	case FWSCHED_SLOT_WAITING:
-		if (ref->prio != prio) {
-			ref->prio = prio;
-			ref->passed = 0;
-			list_move_tail(&ref->link, &pool->waiters[prio]);
-		}
-		break;
-	default:
-		if (prio > ref->prio) {
-			pool->held[ref->prio]--;
-			pool->held[prio]++;
-			ref->prio = prio;
-			fwsched_slot_check(pool);
-		} else if (prio < ref->prio) {
-			pool->held[ref->prio]--;
-			pool->nr_held--;
-			if (!fwsched_slot_may_take(pool, prio, -1))
-				ref->yield = true;
-			pool->held[ref->prio]++;
-			pool->nr_held++;
-		}
-		break;
-	}
-	fwsched_slot_dispatch(pool);
+	holder_set_prio(q->slot.holder, prio);
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
 /*
  * fwsched_queue_destroy(), once every job is gone and the work item is
- * disabled, outside the signalling section (it waits for a fence): wait for
- * a preemption in progress.  The slot is not free before its preempt fence
- * has signalled, i.e. before the firmware has finished saving the queue's
- * context; the callback then gives it back and, the queue being detached,
- * does not queue it for a slot again.
+ * disabled, outside the signalling section (it waits for a fence): forget
+ * the queue's jobs and wait for a preemption of its holder in progress.
+ * The slot is not free before its preempt fence has signalled, i.e. before
+ * the firmware has finished saving the context; the callback then gives it
+ * back and, the queue having no job left, does not put it in a FIFO again
+ * for this queue.
  */
 void fwsched_slot_quiesce(struct fwsched_queue *q)
 {
 	struct fwsched_slot_ref *ref = &q->slot;
+	struct fwsched_slot_holder *h = ref->holder;
 	struct fwsched_slot_pool *pool = ref->pool;
 	struct dma_fence *f;
 	unsigned long flags;
 
 	might_sleep();
 	spin_lock_irqsave(&pool->lock, flags);
-	ref->detaching = true;
-	f = ref->preempt_fence;
-	if (f) {
+	ref_set(ref, false, false);
+	f = h->preempt_fence;
+	if (f)
 		dma_fence_get(f);
-		spin_unlock_irqrestore(&pool->lock, flags);
-		dma_fence_wait(f, false);
-		/*
-		 * The callback runs under the fence's lock, which this takes:
-		 * on return it has run (the slot is back in the pool, the
-		 * queue in no FIFO).  It cannot still be pending.
-		 */
-		WARN_ON(dma_fence_remove_callback(f, &ref->preempt_cb));
-		dma_fence_put(f);
-		return;
-	}
 	spin_unlock_irqrestore(&pool->lock, flags);
+	if (!f)
+		return;
+
+	dma_fence_wait(f, false);
+	/*
+	 * The callback runs under the fence's lock: taking it waits for a
+	 * callback in progress.  On return the slot is back in the pool (or,
+	 * in a group, another preemption may have begun: a new fence).
+	 */
+	dma_fence_lock_irqsave(f, flags);
+	dma_fence_unlock_irqrestore(f, flags);
+	dma_fence_put(f);
 }
 
 /*
- * fwsched_queue_destroy(), after fwsched_slot_quiesce(): leave the FIFO or
- * give the slot back.  No grant reaches the queue afterwards.
+ * fwsched_queue_destroy(), after fwsched_slot_quiesce(): leave the holder.
+ * The last member gives its slot back (unbind) or leaves the FIFO; no grant
+ * reaches the queue afterwards.  Other members are told that the holder
+ * may be idle now.
  */
 void fwsched_slot_detach(struct fwsched_queue *q)
 {
 	struct fwsched_slot_ref *ref = &q->slot;
+	struct fwsched_slot_holder *h = ref->holder;
 	struct fwsched_slot_pool *pool = ref->pool;
 	unsigned long flags;
 	int slot = -1;
 
+	spin_lock(&h->members_lock);
 	spin_lock_irqsave(&pool->lock, flags);
-	WARN_ON(ref->preempt_fence);
-	if (ref->state == FWSCHED_SLOT_HELD && ref->bound)
-		slot = ref->slot;
+	ref_set(ref, false, false);
+	list_del_init(&ref->member);
+	h->nr_members--;
+	if (h->nr_members) {
+		if (h->state == FWSCHED_SLOT_WAITING && !h->nr_busy && !h->nr_wants) {
+			list_del_init(&h->link);
+			h->state = FWSCHED_SLOT_NONE;
+			fwsched_slot_dispatch(pool);
+		} else if (h->state == FWSCHED_SLOT_HELD) {
+			holder_kick(h);
+		}
+		pool->nr_queues--;
+		spin_unlock_irqrestore(&pool->lock, flags);
+		spin_unlock(&h->members_lock);
+		return;
+	}
+	/* The last member: no work item of the holder runs any more. */
+	WARN_ON(h->preempt_fence || h->binding || h->unbinding);
+	if (h->state == FWSCHED_SLOT_HELD && h->bound) {
+		h->bound = false;
+		h->unbinding = true;
+		slot = h->slot;
+	}
 	spin_unlock_irqrestore(&pool->lock, flags);
+	spin_unlock(&h->members_lock);
 
-	if (slot >= 0 && pool->ops && pool->ops->unbind)
-		pool->ops->unbind(q, slot);
+	if (slot >= 0)
+		holder_unbind_op(h, slot);
 
 	spin_lock_irqsave(&pool->lock, flags);
-	if (ref->state == FWSCHED_SLOT_HELD) {
-		ref->yield = false;
-		fwsched_slot_put(pool, ref);
-	} else if (ref->state == FWSCHED_SLOT_WAITING) {
-		list_del_init(&ref->link);
-		ref->state = FWSCHED_SLOT_NONE;
+	h->unbinding = false;
+	if (h->state == FWSCHED_SLOT_HELD) {
+		h->yield = false;
+		fwsched_slot_put(pool, h);
+	} else if (h->state == FWSCHED_SLOT_WAITING) {
+		list_del_init(&h->link);
+		h->state = FWSCHED_SLOT_NONE;
 		fwsched_slot_dispatch(pool);
 	}
 	pool->nr_queues--;
@@ -720,14 +930,15 @@ void fwsched_slot_detach(struct fwsched_queue *q)
  * fwsched_queue_slot() - the firmware slot a queue holds
  * @queue: the queue
  *
- * Meaningful in run_job and the slot callbacks, where it cannot change.
+ * For a member of a group, the group's slot.  Meaningful in run_job and the
+ * slot callbacks, where it cannot change.
  *
  * Context: any context.
  * Return: the slot, or -1 if the queue holds none (or has no pool).
  */
 int fwsched_queue_slot(struct fwsched_queue *queue)
 {
-	return queue->slot.pool ? READ_ONCE(queue->slot.slot) : -1;
+	return queue->slot.pool ? READ_ONCE(queue->slot.holder->slot) : -1;
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_slot);
 
@@ -735,6 +946,8 @@ EXPORT_SYMBOL_GPL(fwsched_queue_slot);
  * fwsched_queue_slot_stats() - a queue's slot history
  * @queue: a queue with a slot pool
  * @stats: filled in
+ *
+ * For a member of a group, the group's history (fwsched_group_slot_stats()).
  *
  * Context: any context.
  * Return: 0, or -ENODEV if the queue has no slot pool.
@@ -748,8 +961,165 @@ int fwsched_queue_slot_stats(struct fwsched_queue *queue,
 	if (!pool)
 		return -ENODEV;
 	spin_lock_irqsave(&pool->lock, flags);
-	*stats = queue->slot.stats;
+	*stats = queue->slot.holder->stats;
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_slot_stats);
+
+/**
+ * fwsched_group_create() - create a group of queues that share one slot
+ * @args: see &struct fwsched_group_args
+ *
+ * The group holds no slot and has no member until queues are created with
+ * &fwsched_queue_args.group.
+ *
+ * Context: process context; may sleep (GFP_KERNEL).
+ * Return: the group; ERR_PTR(-EINVAL) without a pool, for a priority out of
+ * range, or on a pool created with &fwsched_slot_pool_args.preempt whose
+ * ops lack &fwsched_slot_ops.preempt_group; ERR_PTR(-ENOMEM).
+ */
+struct fwsched_group *fwsched_group_create(const struct fwsched_group_args *args)
+{
+	struct fwsched_slot_pool *pool;
+	struct fwsched_group *group;
+	unsigned long flags;
+
+	if (!args || !args->pool || (unsigned int)args->priority >= FWSCHED_PRIO_COUNT)
+		return ERR_PTR(-EINVAL);
+	pool = args->pool;
+	if (pool->preempt && !pool->ops->preempt_group)
+		return ERR_PTR(-EINVAL);
+	if (fwsched_should_fail_alloc(sizeof(*group)))
+		return ERR_PTR(-ENOMEM);
+	group = kzalloc_obj(*group, GFP_KERNEL);
+	if (!group)
+		return ERR_PTR(-ENOMEM);
+	holder_init(&group->holder, pool, group, args->priority,
+		    dma_fence_context_alloc(1));
+	group->priv = args->priv;
+	group->prio = args->priority;
+	spin_lock_irqsave(&pool->lock, flags);
+	pool->nr_groups++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return group;
+}
+EXPORT_SYMBOL_GPL(fwsched_group_create);
+
+/**
+ * fwsched_group_destroy() - free a group
+ * @group: the group, or NULL
+ *
+ * Context: any context; does not sleep.
+ * Return: 0; -EBUSY if member queues still exist (destroy them first): the
+ * group is then left as it was.
+ */
+int fwsched_group_destroy(struct fwsched_group *group)
+{
+	struct fwsched_slot_holder *h;
+	struct fwsched_slot_pool *pool;
+	unsigned long flags;
+
+	if (!group)
+		return 0;
+	h = &group->holder;
+	pool = h->pool;
+	spin_lock_irqsave(&pool->lock, flags);
+	if (h->nr_members) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return -EBUSY;
+	}
+	WARN_ON(h->state != FWSCHED_SLOT_NONE);
+	pool->nr_groups--;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	kfree(group);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(fwsched_group_destroy);
+
+/**
+ * fwsched_group_priv() - the driver data given at creation
+ * @group: the group
+ *
+ * Return: &fwsched_group_args.priv.
+ */
+void *fwsched_group_priv(const struct fwsched_group *group)
+{
+	return group->priv;
+}
+EXPORT_SYMBOL_GPL(fwsched_group_priv);
+
+/**
+ * fwsched_group_set_priority() - change a group's priority
+ * @group: the group
+ * @priority: the new &enum fwsched_priority
+ *
+ * The rules of fwsched_queue_set_priority() for a queue of its own apply
+ * to the group as a whole; it takes effect at once.
+ *
+ * Context: any context; does not sleep.
+ * Return: 0, or -EINVAL for a priority out of range.
+ */
+int fwsched_group_set_priority(struct fwsched_group *group,
+			       enum fwsched_priority priority)
+{
+	struct fwsched_slot_pool *pool = group->holder.pool;
+	unsigned long flags;
+
+	if ((unsigned int)priority >= FWSCHED_PRIO_COUNT)
+		return -EINVAL;
+	spin_lock_irqsave(&pool->lock, flags);
+	WRITE_ONCE(group->prio, priority);
+	holder_set_prio(&group->holder, priority);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(fwsched_group_set_priority);
+
+/**
+ * fwsched_group_priority() - a group's priority
+ * @group: the group
+ *
+ * Context: any context.
+ * Return: the last priority set.
+ */
+enum fwsched_priority fwsched_group_priority(const struct fwsched_group *group)
+{
+	return READ_ONCE(group->prio);
+}
+EXPORT_SYMBOL_GPL(fwsched_group_priority);
+
+/**
+ * fwsched_group_slot() - the firmware slot a group holds
+ * @group: the group
+ *
+ * Meaningful in run_job of a member and the group's slot callbacks, where
+ * it cannot change.
+ *
+ * Context: any context.
+ * Return: the slot, or -1.
+ */
+int fwsched_group_slot(struct fwsched_group *group)
+{
+	return READ_ONCE(group->holder.slot);
+}
+EXPORT_SYMBOL_GPL(fwsched_group_slot);
+
+/**
+ * fwsched_group_slot_stats() - a group's slot history
+ * @group: the group
+ * @stats: filled in
+ *
+ * Context: any context.
+ */
+void fwsched_group_slot_stats(struct fwsched_group *group,
+			      struct fwsched_slot_stats *stats)
+{
+	struct fwsched_slot_pool *pool = group->holder.pool;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	*stats = group->holder.stats;
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+EXPORT_SYMBOL_GPL(fwsched_group_slot_stats);

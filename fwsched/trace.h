@@ -150,16 +150,33 @@ DEFINE_EVENT(fwsched_queue, fwsched_queue_destroy,
 /* arg: the new priority, as it takes effect. */
 DEFINE_EVENT(fwsched_queue, fwsched_queue_priority,
 	TP_PROTO(struct fwsched_queue *q, int arg), TP_ARGS(q, arg));
-/* arg: the firmware slot. */
-DEFINE_EVENT(fwsched_queue, fwsched_slot_acquire,
-	TP_PROTO(struct fwsched_queue *q, int arg), TP_ARGS(q, arg));
-DEFINE_EVENT(fwsched_queue, fwsched_slot_release,
-	TP_PROTO(struct fwsched_queue *q, int arg), TP_ARGS(q, arg));
-/* The holder is asked to give its slot back (arg: the slot). */
-DEFINE_EVENT(fwsched_queue, fwsched_slot_evict,
-	TP_PROTO(struct fwsched_queue *q, int arg), TP_ARGS(q, arg));
-DEFINE_EVENT(fwsched_queue, fwsched_slot_preempt,
-	TP_PROTO(struct fwsched_queue *q, int arg), TP_ARGS(q, arg));
+/*
+ * Slot events name the holder: a queue's fence context for a queue of its
+ * own, the group's id (from the same number space) for a group.
+ */
+DECLARE_EVENT_CLASS(fwsched_slot,
+	TP_PROTO(u64 holder, int slot),
+	TP_ARGS(holder, slot),
+	TP_STRUCT__entry(
+		__field(u64, holder)
+		__field(int, slot)
+	),
+	TP_fast_assign(
+		__entry->holder = holder;
+		__entry->slot = slot;
+	),
+	TP_printk("holder=%llu, slot=%d", __entry->holder, __entry->slot)
+);
+
+DEFINE_EVENT(fwsched_slot, fwsched_slot_acquire,
+	TP_PROTO(u64 holder, int slot), TP_ARGS(holder, slot));
+DEFINE_EVENT(fwsched_slot, fwsched_slot_release,
+	TP_PROTO(u64 holder, int slot), TP_ARGS(holder, slot));
+/* The holder is asked to give its slot back. */
+DEFINE_EVENT(fwsched_slot, fwsched_slot_evict,
+	TP_PROTO(u64 holder, int slot), TP_ARGS(holder, slot));
+DEFINE_EVENT(fwsched_slot, fwsched_slot_preempt,
+	TP_PROTO(u64 holder, int slot), TP_ARGS(holder, slot));
 
 #endif /* _FWSCHED_TRACE_H_ */
 

@@ -414,6 +414,10 @@ struct fwsched_queue_ops {
  * @priority: initial &enum fwsched_priority
  * @pool: the device's firmware slots, or NULL if the queue needs none; see
  *	&struct fwsched_slot_pool.  Must outlive the queue.
+ * @group: NULL, or the &struct fwsched_group the queue shares a slot with
+ *	(its pool is the queue's; @pool is then NULL or the same).  Must
+ *	outlive the queue.  The group's priority counts, not @priority, and
+ *	fwsched_queue_set_priority() refuses.
  * @timeout_ms: hardware time a job may take before
  *	&fwsched_queue_ops.timed_out is called; 0 for no timeout
  * @stats: keep busy time for fwsched_queue_stats() (two clock reads per
@@ -439,6 +443,7 @@ struct fwsched_queue_args {
 	u32 credit_limit;
 	enum fwsched_priority priority;
 	struct fwsched_slot_pool *pool;
+	struct fwsched_group *group;
 	unsigned int timeout_ms;
 	bool stats;
 	bool direct_run;

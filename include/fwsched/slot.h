@@ -67,8 +67,31 @@
  * their number; a waiter k places back in its FIFO waits k such periods
  * more.
  *
- * Allocation.  Every bit of waiter state is in the queue (&struct
- * fwsched_slot_ref), allocated with it.  Acquire, release, hand-off,
+ * Groups.  Where the firmware binds a group of queues to one slot (a CSG
+ * of Mali CSF queues, a GuC multi-queue context, an AGX context with its
+ * vertex, fragment and compute queues), the driver creates a &struct
+ * fwsched_group on the pool and its queues with &fwsched_queue_args.group.
+ * The group, not the queue, is then what waits for and holds a slot:
+ * everything above (priority, reservation, FIFO position, aging, quantum,
+ * eviction, preemption) works per group, and the group's callbacks
+ * (&fwsched_slot_ops.bind_group, .unbind_group, .preempt_group) are called
+ * instead of the queue ones, once per group, from the work item of one of
+ * its members.  The group wants a slot as soon as one member has a job
+ * ready; its members run jobs only while it holds a bound slot; it gives
+ * the slot back only when no member has a job in flight (or by a
+ * completed preemption).  Each member keeps its own ring, credits, order,
+ * timeouts and finished fences; the quantum counts the jobs of all its
+ * members.  A queue created without a group is a group of one, with no
+ * extra cost.  Members may be created and destroyed while the group holds
+ * a slot; the group is destroyed after its last member.
+ *
+ * For a group, the bound reads: while it waits, a holder releases after at
+ * most quantum + C of its own job completions, C being the sum of the
+ * credit limits of its members (the jobs in flight when it is asked to
+ * yield).
+ *
+ * Allocation.  Every bit of waiter state is in the queue or the group
+ * (&struct fwsched_slot_holder), allocated with it.  Acquire, release, hand-off,
  * preemption and priority changes allocate nothing and run on the
  * fence-signalling path.
  *
@@ -101,6 +124,7 @@ enum fwsched_priority {
  */
 #define FWSCHED_SLOT_AGE_LIMIT 4
 
+struct fwsched_group;
 struct fwsched_queue;
 struct fwsched_slot_pool;
 
@@ -152,6 +176,24 @@ struct fwsched_slot_ops {
 	 */
 	struct dma_fence *(*preempt)(struct fwsched_queue *queue,
 				     unsigned int slot);
+	/**
+	 * @bind_group: @bind for a &struct fwsched_group: load the group's
+	 * context.  Called once per grant, before the first run_job of any
+	 * member on @slot.  Optional.
+	 */
+	void (*bind_group)(struct fwsched_group *group, unsigned int slot);
+	/**
+	 * @unbind_group: @unbind for a group: no member has a job in
+	 * flight.  Optional.
+	 */
+	void (*unbind_group)(struct fwsched_group *group, unsigned int slot);
+	/**
+	 * @preempt_group: @preempt for a group: suspend the whole group,
+	 * with the same return values and rules.  Needed by a pool created
+	 * with &fwsched_slot_pool_args.preempt that has groups.
+	 */
+	struct dma_fence *(*preempt_group)(struct fwsched_group *group,
+					   unsigned int slot);
 };
 
 /**
@@ -165,7 +207,8 @@ struct fwsched_slot_ops {
  * @release: &enum fwsched_slot_release
  * @quantum: jobs a holder may run before it yields to a waiter; 0 means 16
  * @preempt: the firmware can take a slot from a queue mid-job; needs
- *	&fwsched_slot_ops.preempt
+ *	&fwsched_slot_ops.preempt for queues of their own and
+ *	&fwsched_slot_ops.preempt_group for groups
  * @priv: driver data
  */
 struct fwsched_slot_pool_args {
@@ -179,7 +222,20 @@ struct fwsched_slot_pool_args {
 };
 
 /**
- * struct fwsched_slot_stats - slot history of one queue
+ * struct fwsched_group_args - how to create a slot group
+ * @pool: the slot pool; must outlive the group
+ * @priority: initial &enum fwsched_priority of the group (its members'
+ *	own priorities do not count)
+ * @priv: driver data, returned by fwsched_group_priv()
+ */
+struct fwsched_group_args {
+	struct fwsched_slot_pool *pool;
+	enum fwsched_priority priority;
+	void *priv;
+};
+
+/**
+ * struct fwsched_slot_stats - slot history of one queue or group
  * @grants: slots received
  * @yields: slots given back while the queue still had work
  * @preemptions: slots taken from it by preemption
@@ -201,5 +257,15 @@ unsigned int fwsched_slot_pool_held(struct fwsched_slot_pool *pool,
 int fwsched_queue_slot(struct fwsched_queue *queue);
 int fwsched_queue_slot_stats(struct fwsched_queue *queue,
 			     struct fwsched_slot_stats *stats);
+
+struct fwsched_group *fwsched_group_create(const struct fwsched_group_args *args);
+int fwsched_group_destroy(struct fwsched_group *group);
+void *fwsched_group_priv(const struct fwsched_group *group);
+int fwsched_group_set_priority(struct fwsched_group *group,
+			       enum fwsched_priority priority);
+enum fwsched_priority fwsched_group_priority(const struct fwsched_group *group);
+int fwsched_group_slot(struct fwsched_group *group);
+void fwsched_group_slot_stats(struct fwsched_group *group,
+			      struct fwsched_slot_stats *stats);
 
 #endif /* _FWSCHED_SLOT_H_ */
