@@ -122,10 +122,14 @@ struct fwsched_slot_holder {
 	u16 passed;
 	/** @slot: the slot held, or -1. */
 	int slot;
-	/** @runs: jobs its members ran since @slot was bound. */
-	u32 runs;
+	/** @epoch: grants to this holder; a member's quantum is per grant. */
+	u32 epoch;
+	/** @nr_spent: members refused this grant for their quantum. */
+	unsigned int nr_spent;
 	/** @wait_grants: pool grant count when the wait began. */
 	u64 wait_grants;
+	/** @bound_at: when @slot was bound: its time slice began. */
+	ktime_t bound_at;
 	/** @preempt_fence: from the preempt callback, until it signals. */
 	struct dma_fence *preempt_fence;
 	/** @preempt_cb: on @preempt_fence. */
@@ -151,6 +155,12 @@ struct fwsched_slot_ref {
 	bool busy;
 	/** @wants: the queue has jobs pending, as its work item last saw. */
 	bool wants;
+	/** @epoch: the holder's grant that @runs and @spent count in. */
+	u32 epoch;
+	/** @spent: refused in @epoch for its quantum. */
+	bool spent;
+	/** @runs: jobs run in @epoch; its work item's, after run_job. */
+	u32 runs;
 	/** @own: the holder of a queue created without a group. */
 	struct fwsched_slot_holder own;
 };

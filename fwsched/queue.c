@@ -1112,6 +1112,7 @@ static void fwsched_queue_run(struct fwsched_queue *q)
 		spin_unlock(&q->lock);
 
 		fwsched_job_run(job);
+		q->slot.runs++;
 
 		spin_lock(&q->lock);
 	}

@@ -7,6 +7,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/hrtimer.h>
 #include <linux/slab.h>
 
 #include <fwsched/queue.h>
@@ -51,6 +52,10 @@ struct fwsched_slot_pool {
 	enum fwsched_slot_release release;
 	/** @preempt: constant. */
 	bool preempt;
+	/** @slice_ns: constant; the time slice, 0 for none. */
+	u64 slice_ns;
+	/** @slice_timer: ends the earliest slice a waiter waits for. */
+	struct hrtimer slice_timer;
 	/**
 	 * @limit: constant; @limit[p] is the most slots holders below level
 	 * p may hold together: nr_slots minus the reservations of p and up.
@@ -75,6 +80,8 @@ struct fwsched_slot_pool {
 	struct list_head holders;
 	/** @free: bit set for every free slot. */
 	unsigned long *free;
+	/** @slice_expires: when @slice_timer fires; 0 if it is not armed. */
+	ktime_t slice_expires;
 };
 
 /**
@@ -169,6 +176,8 @@ static void holder_init(struct fwsched_slot_holder *h, struct fwsched_slot_pool 
 	h->slot = -1;
 }
 
+static enum hrtimer_restart fwsched_slot_slice_timer(struct hrtimer *t);
+
 /**
  * fwsched_slot_pool_create() - create the slot pool of a device
  * @args: see &struct fwsched_slot_pool_args
@@ -217,7 +226,11 @@ fwsched_slot_pool_create(const struct fwsched_slot_pool_args *args)
 	pool->ops = args->ops;
 	pool->priv = args->priv;
 	pool->nr_slots = args->nr_slots;
-	pool->quantum = args->quantum ?: FWSCHED_SLOT_QUANTUM;
+	pool->quantum = args->quantum ?: args->quantum_us ? U32_MAX :
+					   FWSCHED_SLOT_QUANTUM;
+	pool->slice_ns = (u64)args->quantum_us * NSEC_PER_USEC;
+	hrtimer_setup(&pool->slice_timer, fwsched_slot_slice_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS);
 	pool->release = args->release;
 	pool->preempt = args->preempt;
 	reserved = 0;
@@ -254,6 +267,7 @@ int fwsched_slot_pool_destroy(struct fwsched_slot_pool *pool)
 	if (n)
 		return -EBUSY;
 	WARN_ON(pool->nr_held);
+	hrtimer_cancel(&pool->slice_timer);
 	bitmap_free(pool->free);
 	kfree(pool);
 	return 0;
@@ -396,6 +410,8 @@ static void fwsched_slot_grant(struct fwsched_slot_pool *pool,
 	h->idle = false;
 	h->bound = false;
 	h->passed = 0;
+	h->epoch++;
+	h->nr_spent = 0;
 	pool->held[h->prio]++;
 	pool->nr_held++;
 	fwsched_slot_check(pool);
@@ -403,17 +419,66 @@ static void fwsched_slot_grant(struct fwsched_slot_pool *pool,
 	holder_kick(h);
 }
 
+/* Has @h used its time slice by @now? */
+static bool fwsched_slot_slice_over(struct fwsched_slot_pool *pool,
+				    struct fwsched_slot_holder *h, ktime_t now)
+{
+	return pool->slice_ns && h->bound &&
+	       ktime_to_ns(ktime_sub(now, h->bound_at)) >= pool->slice_ns;
+}
+
+/*
+ * No other victim for a waiter of level @p: a busy holder of its level or
+ * below whose slice is over, the oldest bind first.  @next: the earliest
+ * end of a slice still running among those holders, if earlier.
+ */
+static struct fwsched_slot_holder *
+fwsched_slot_slice_victim(struct fwsched_slot_pool *pool, int p, ktime_t now,
+			  ktime_t *next)
+{
+	struct fwsched_slot_holder *h, *victim = NULL;
+	ktime_t end;
+
+	list_for_each_entry(h, &pool->holders, link) {
+		if (h->yield || h->state != FWSCHED_SLOT_HELD || !h->bound ||
+		    h->prio > p || !fwsched_slot_may_take(pool, p, h->prio))
+			continue;
+		if (fwsched_slot_slice_over(pool, h, now)) {
+			if (!victim || ktime_before(h->bound_at, victim->bound_at))
+				victim = h;
+		} else {
+			end = ktime_add_ns(h->bound_at, pool->slice_ns);
+			if (!*next || ktime_before(end, *next))
+				*next = end;
+		}
+	}
+	return victim;
+}
+
+/* Fire the slice timer at @when, unless it fires earlier already. */
+static void fwsched_slot_slice_arm(struct fwsched_slot_pool *pool, ktime_t when)
+{
+	lockdep_assert_held(&pool->lock);
+	if (pool->slice_expires && !ktime_before(when, pool->slice_expires))
+		return;
+	pool->slice_expires = when;
+	hrtimer_start(&pool->slice_timer, when, HRTIMER_MODE_ABS);
+}
+
 /*
  * Make room for the waiters at the heads of the FIFOs that no free slot
  * serves: for each, unless a holder is already giving its slot back, ask
  * one to.  On demand, an idle holder of the lowest level goes first; else
- * a busy holder below the waiter's level, lowest level and oldest first.
+ * a busy holder below the waiter's level, lowest level and oldest first;
+ * else, with time slices, a holder of its level or below whose slice is
+ * over (the slice timer is armed for the next such end).
  */
 static void fwsched_slot_make_room(struct fwsched_slot_pool *pool)
 {
 	struct fwsched_slot_holder *h, *w, *victim;
 	unsigned int yielding = 0;
 	bool on_demand = pool->release == FWSCHED_SLOT_RELEASE_ON_DEMAND;
+	ktime_t now = 0, next = 0;
 	int p;
 
 	list_for_each_entry(h, &pool->holders, link)
@@ -441,12 +506,32 @@ static void fwsched_slot_make_room(struct fwsched_slot_pool *pool)
 					victim = h;
 			}
 		}
+		if (!victim && pool->slice_ns) {
+			if (!now)
+				now = ktime_get();
+			victim = fwsched_slot_slice_victim(pool, p, now, &next);
+		}
 		if (victim) {
 			victim->yield = true;
 			trace_fwsched_slot_evict(victim->id, victim->slot);
 			holder_kick(victim);
 		}
 	}
+	if (next)
+		fwsched_slot_slice_arm(pool, next);
+}
+
+/* A slice ended: make room again for the waiters. */
+static enum hrtimer_restart fwsched_slot_slice_timer(struct hrtimer *t)
+{
+	struct fwsched_slot_pool *pool = container_of(t, typeof(*pool), slice_timer);
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	pool->slice_expires = 0;
+	fwsched_slot_make_room(pool);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return HRTIMER_NORESTART;
 }
 
 /* Hand out free slots, then make room for the waiters left. */
@@ -486,7 +571,6 @@ static void fwsched_slot_put(struct fwsched_slot_pool *pool,
 	if (h->yield)
 		h->stats.yields++;
 	h->yield = false;
-	h->runs = 0;
 	h->prio = h->next_prio;
 	fwsched_slot_check(pool);
 	fwsched_slot_dispatch(pool);
@@ -542,7 +626,7 @@ static void holder_bind(struct fwsched_slot_holder *h, unsigned int slot)
 	spin_lock_irqsave(&pool->lock, flags);
 	h->binding = false;
 	h->bound = true;
-	h->runs = 0;
+	h->bound_at = ktime_get();
 	if (h->group)
 		holder_kick(h);
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -587,6 +671,18 @@ void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool
 	spin_unlock(&h->members_lock);
 }
 
+/* Has the member run its quantum of jobs in this grant?  Pool lock. */
+static bool fwsched_slot_spent(struct fwsched_slot_pool *pool,
+			       struct fwsched_slot_ref *ref)
+{
+	if (ref->epoch != ref->holder->epoch) {
+		ref->epoch = ref->holder->epoch;
+		ref->runs = 0;
+		ref->spent = false;
+	}
+	return ref->runs >= pool->quantum;
+}
+
 /*
  * The queue's work item, before it runs a job: may it?  Puts the holder in
  * the FIFO if it holds no slot, binds a slot it was just given, and says
@@ -619,13 +715,21 @@ again:
 			bind = h->slot;
 			/* About to run: no other member gives the slot back. */
 			ref_set(ref, true, true);
-		} else if (h->runs >= pool->quantum &&
+		} else if (fwsched_slot_spent(pool, ref) &&
 			   fwsched_slot_wanted(pool, h->prio)) {
-			/* The member that leaves it idle gives it back. */
-			h->yield = true;
+			/*
+			 * A queue of its own yields.  In a group the other
+			 * members use their quanta; the member that leaves
+			 * the group idle gives the slot back.
+			 */
+			if (!h->group) {
+				h->yield = true;
+			} else if (!ref->spent) {
+				ref->spent = true;
+				h->nr_spent++;
+			}
 		} else {
 			h->idle = false;
-			h->runs++;
 			ref_set(ref, true, true);
 			ok = true;
 		}
@@ -746,7 +850,8 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 
 	h->idle = true;
 	if (!h->yield && pool->release == FWSCHED_SLOT_RELEASE_ON_DEMAND) {
-		if (!fwsched_slot_wanted(pool, h->prio)) {
+		/* A member refused for its quantum runs again after a release. */
+		if (!fwsched_slot_wanted(pool, h->prio) && !h->nr_spent) {
 			spin_unlock_irqrestore(&pool->lock, flags);
 			return;
 		}
@@ -884,9 +989,9 @@ void fwsched_slot_detach(struct fwsched_queue *q)
 	spin_lock(&h->members_lock);
 	spin_lock_irqsave(&pool->lock, flags);
 	ref_set(ref, false, false);
-	list_del_init(&ref->member);
-	h->nr_members--;
-	if (h->nr_members) {
+	if (h->nr_members > 1) {
+		list_del_init(&ref->member);
+		h->nr_members--;
 		if (h->state == FWSCHED_SLOT_WAITING && !h->nr_busy && !h->nr_wants) {
 			list_del_init(&h->link);
 			h->state = FWSCHED_SLOT_NONE;
@@ -896,10 +1001,15 @@ void fwsched_slot_detach(struct fwsched_queue *q)
 		}
 		pool->nr_queues--;
 		spin_unlock_irqrestore(&pool->lock, flags);
+		/* Held: fwsched_group_destroy() cannot free the group yet. */
 		spin_unlock(&h->members_lock);
 		return;
 	}
-	/* The last member: no work item of the holder runs any more. */
+	/*
+	 * The last member: no work item of the holder runs any more.  It
+	 * stays counted until its last access to @h, so that the group is
+	 * not destroyed under it (no lock is held across unbind).
+	 */
 	WARN_ON(h->preempt_fence || h->binding || h->unbinding);
 	if (h->state == FWSCHED_SLOT_HELD && h->bound) {
 		h->bound = false;
@@ -912,6 +1022,7 @@ void fwsched_slot_detach(struct fwsched_queue *q)
 	if (slot >= 0)
 		holder_unbind_op(h, slot);
 
+	spin_lock(&h->members_lock);
 	spin_lock_irqsave(&pool->lock, flags);
 	h->unbinding = false;
 	if (h->state == FWSCHED_SLOT_HELD) {
@@ -922,8 +1033,14 @@ void fwsched_slot_detach(struct fwsched_queue *q)
 		h->state = FWSCHED_SLOT_NONE;
 		fwsched_slot_dispatch(pool);
 	}
+	list_del_init(&ref->member);
+	h->nr_members--;
 	pool->nr_queues--;
+	/* A member created meanwhile found the slot unbinding. */
+	if (h->nr_wants)
+		holder_kick(h);
 	spin_unlock_irqrestore(&pool->lock, flags);
+	spin_unlock(&h->members_lock);
 }
 
 /**
@@ -1010,7 +1127,7 @@ EXPORT_SYMBOL_GPL(fwsched_group_create);
  * fwsched_group_destroy() - free a group
  * @group: the group, or NULL
  *
- * Context: any context; does not sleep.
+ * Context: process context; does not sleep.
  * Return: 0; -EBUSY if member queues still exist (destroy them first): the
  * group is then left as it was.
  */
@@ -1024,14 +1141,18 @@ int fwsched_group_destroy(struct fwsched_group *group)
 		return 0;
 	h = &group->holder;
 	pool = h->pool;
+	/* A member's destroy holds members_lock until it is done with @h. */
+	spin_lock(&h->members_lock);
 	spin_lock_irqsave(&pool->lock, flags);
 	if (h->nr_members) {
 		spin_unlock_irqrestore(&pool->lock, flags);
+		spin_unlock(&h->members_lock);
 		return -EBUSY;
 	}
 	WARN_ON(h->state != FWSCHED_SLOT_NONE);
 	pool->nr_groups--;
 	spin_unlock_irqrestore(&pool->lock, flags);
+	spin_unlock(&h->members_lock);
 	kfree(group);
 	return 0;
 }

@@ -47,9 +47,14 @@
  *   idle holder of lowest priority is asked to give it up.
  *
  * Forward progress.  A holder that has run &fwsched_slot_pool_args.quantum
- * jobs since it got its slot yields it (stops running new jobs, lets its jobs
- * in flight complete, releases, and queues again at the tail of its FIFO)
- * whenever a waiter exists that may take its slot.  A waiter of a higher
+ * jobs since it got its slot, or held it for
+ * &fwsched_slot_pool_args.quantum_us (its time slice), yields it (stops
+ * running new jobs, lets its jobs in flight complete or is preempted,
+ * releases, and queues again at the tail of its FIFO) whenever a waiter
+ * exists that may take its slot.  A slice ends even while no job of the
+ * holder completes: the pool arms a timer for the earliest slice end
+ * among the holders a waiter could displace.  A holder's jobs may run
+ * long, a quantum of jobs cannot rotate them; a slice can.  A waiter of a higher
  * level than some holder does not wait for the quantum: the lowest such
  * holder is asked to yield at once (evicted; mid-job only if the pool was
  * created with &fwsched_slot_pool_args.preempt).  Grants go to the highest
@@ -80,15 +85,17 @@
  * ready; its members run jobs only while it holds a bound slot; it gives
  * the slot back only when no member has a job in flight (or by a
  * completed preemption).  Each member keeps its own ring, credits, order,
- * timeouts and finished fences; the quantum counts the jobs of all its
- * members.  A queue created without a group is a group of one, with no
+ * timeouts and finished fences.  The quantum is per member: a member
+ * that has run quantum jobs in this grant runs no more while a waiter may
+ * take the slot (the others use theirs), so no member of a group starves
+ * another.  A queue created without a group is a group of one, with no
  * extra cost.  Members may be created and destroyed while the group holds
  * a slot; the group is destroyed after its last member.
  *
- * For a group, the bound reads: while it waits, a holder releases after at
- * most quantum + C of its own job completions, C being the sum of the
- * credit limits of its members (the jobs in flight when it is asked to
- * yield).
+ * For a group of M members, the bound reads: while it waits, a holder
+ * releases after at most M * quantum + C of its own job completions, C
+ * being the sum of the credit limits of its members (the jobs in flight
+ * when it is asked to yield).
  *
  * Allocation.  Every bit of waiter state is in the queue or the group
  * (&struct fwsched_slot_holder), allocated with it.  Acquire, release, hand-off,
@@ -205,7 +212,13 @@ struct fwsched_slot_ops {
  *	level needs one slot to run at all).  @reserved[FWSCHED_PRIO_LOW] is
  *	meaningless and must be 0.
  * @release: &enum fwsched_slot_release
- * @quantum: jobs a holder may run before it yields to a waiter; 0 means 16
+ * @quantum: jobs a holder may run before it yields to a waiter; 0 means 16,
+ *	or no job limit if @quantum_us is set
+ * @quantum_us: time slice: microseconds a holder may keep its slot, from
+ *	its bind, before it yields to a waiter that may take the slot
+ *	(preempted if @preempt, else it runs no new job and gives the slot
+ *	back when its jobs in flight complete); 0 for none.  A timer of the
+ *	pool's ends the slice of a holder whose jobs run long.
  * @preempt: the firmware can take a slot from a queue mid-job; needs
  *	&fwsched_slot_ops.preempt for queues of their own and
  *	&fwsched_slot_ops.preempt_group for groups
@@ -217,6 +230,7 @@ struct fwsched_slot_pool_args {
 	u32 reserved[FWSCHED_PRIO_COUNT];
 	enum fwsched_slot_release release;
 	u32 quantum;
+	u32 quantum_us;
 	bool preempt;
 	void *priv;
 };
