@@ -375,6 +375,7 @@ struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_ar
 		.credit_limit = a->credit_limit,
 		.priority = a->prio,
 		.pool = a->pool,
+		.group = a->group,
 		.timeout_ms = a->timeout_ms,
 		.direct_run = a->direct,
 		.fw_scope = a->fw_scope,
@@ -383,7 +384,7 @@ struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_ar
 
 	KUNIT_ASSERT_NOT_NULL(test, ring);
 	ring->test = test;
-	ring->uses_pool = a->pool;
+	ring->uses_pool = a->pool || a->group;
 	ring->slot = -1;
 	ring->mode = a->mode;
 	ring->credit_limit = a->credit_limit;

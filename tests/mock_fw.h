@@ -161,6 +161,7 @@ struct mock_ring_args {
 	enum mock_mode mode;
 	struct workqueue_struct *wq;
 	struct fwsched_slot_pool *pool;
+	struct fwsched_group *group;	/* a member of this slot group */
 	enum fwsched_priority prio;
 	unsigned int timeout_ms;
 	bool direct;
