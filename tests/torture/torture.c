@@ -77,6 +77,7 @@ MODULE_PARM_DESC(faults, "percent of job inits and queue creates whose allocatio
 #define MAXDEPS		4
 #define NPOOLS		3
 #define MAXSLOTS	8
+#define NGROUPS		2	/* slot groups per pool */
 #define NFOREIGN	8	/* few: a job waiting on one holds its whole ring */
 #define NRECENT		64
 #define SET_ERR		(-EPROTO)	/* fwsched_job_set_error() from run_job */
@@ -103,17 +104,30 @@ static const unsigned int op_weight[OP_COUNT] = {
 };
 
 struct tctx;
+struct tpool;
+
+/* A slot group of a pool: queues that share one slot. */
+struct tgroup {
+	struct tpool *tp;
+	struct fwsched_group *g;	/* tpool.lock */
+	unsigned int attached;		/* tpool.lock: members, as tpool's */
+	unsigned int detaching;
+	struct list_head members;	/* tpool.slots_lock: &tq.group_link */
+	int slot;			/* tpool.slots_lock */
+};
 
 /* A slot pool and the model of who holds its slots. */
 struct tpool {
-	struct mutex lock;		/* @pool, @attached: create/destroy */
+	struct mutex lock;		/* @pool, @attached, @groups: create/destroy */
 	struct fwsched_slot_pool *pool;
 	unsigned int attached;		/* queues created on it, not destroyed */
 	unsigned int detaching;		/* of those, being destroyed: may be gone */
 	u32 nr_slots;
-	spinlock_t slots_lock;		/* @occupant, @held */
-	struct tq *occupant[MAXSLOTS];
+	spinlock_t slots_lock;		/* @occupant, @held, groups' members */
+	void *occupant[MAXSLOTS];	/* a struct tq or a struct tgroup */
 	unsigned int held;
+	struct tgroup groups[NGROUPS];
+	struct tctx *c;
 };
 
 /*
@@ -126,6 +140,8 @@ struct tq {
 	struct fwsched_queue *q;
 	struct fwsched_timeline *hw_tl;
 	struct tpool *tp;
+	struct tgroup *tg;		/* its slot group, or NULL */
+	struct list_head group_link;	/* &tgroup.members */
 	struct list_head all;		/* &tctx.all_tq */
 	struct mutex submit;		/* arm + push, in seqno order */
 	struct mutex ctl;		/* stop..start, suspend..resume */
@@ -637,10 +653,120 @@ static void t_unbind(struct fwsched_queue *q, unsigned int slot)
 	spin_unlock_irqrestore(&tp->slots_lock, flags);
 }
 
+/* A group's bind puts every member ring into the slot. */
+static void t_bind_group(struct fwsched_group *g, unsigned int slot)
+{
+	struct tgroup *tg = fwsched_group_priv(g);
+	struct tpool *tp = tg->tp;
+	unsigned long flags;
+	struct tq *t;
+
+	spin_lock_irqsave(&tp->slots_lock, flags);
+	if (slot >= tp->nr_slots || tp->occupant[slot] || tg->slot >= 0)
+		tviolate(tp->c, "slot-shared", "slot %u bound while held (group)", slot);
+	else
+		tp->occupant[slot] = tg;
+	if (++tp->held > tp->nr_slots)
+		tviolate(tp->c, "slot-count", "%u slots held of %u", tp->held, tp->nr_slots);
+	tg->slot = slot;
+	list_for_each_entry(t, &tg->members, group_link) {
+		spin_lock(&t->lock);
+		t->slot = slot;
+		spin_unlock(&t->lock);
+	}
+	spin_unlock_irqrestore(&tp->slots_lock, flags);
+}
+
+static void t_unbind_group(struct fwsched_group *g, unsigned int slot)
+{
+	struct tgroup *tg = fwsched_group_priv(g);
+	struct tpool *tp = tg->tp;
+	unsigned long flags;
+	struct tq *t;
+
+	spin_lock_irqsave(&tp->slots_lock, flags);
+	list_for_each_entry(t, &tg->members, group_link) {
+		spin_lock(&t->lock);
+		if (!list_empty(&t->submitted))
+			tviolate(tp->c, "unbind-busy",
+				 "slot %u unbound with a member's jobs on the hardware", slot);
+		t->slot = -1;
+		spin_unlock(&t->lock);
+	}
+	if (slot >= tp->nr_slots || tp->occupant[slot] != tg || tg->slot != slot)
+		tviolate(tp->c, "slot-unbind", "slot %u unbound by a group not in it", slot);
+	else
+		tp->occupant[slot] = NULL;
+	tg->slot = -1;
+	tp->held--;
+	spin_unlock_irqrestore(&tp->slots_lock, flags);
+}
+
 static const struct fwsched_slot_ops t_slot_ops = {
 	.bind = t_bind,
 	.unbind = t_unbind,
+	.bind_group = t_bind_group,
+	.unbind_group = t_unbind_group,
 };
+
+/* Create the groups of @tp that do not exist.  tp->lock held. */
+static void tpool_groups_make(struct tpool *tp, struct rnd_state *rnd)
+{
+	struct fwsched_group_args a = { .pool = tp->pool };
+	struct tgroup *tg;
+	int i;
+
+	for (i = 0; i < NGROUPS; i++) {
+		tg = &tp->groups[i];
+		if (tg->g)
+			continue;
+		tg->tp = tp;
+		tg->slot = -1;
+		tg->attached = 0;
+		tg->detaching = 0;
+		a.priority = prandom_u32_state(rnd) % FWSCHED_PRIO_COUNT;
+		a.priv = tg;
+		tg->g = fwsched_group_create(&a);
+		if (IS_ERR(tg->g)) {
+			tviolate(tp->c, "group-create", "group_create: %ld", PTR_ERR(tg->g));
+			tg->g = NULL;
+		}
+	}
+}
+
+/*
+ * Destroy the groups of @tp that fwsched lets go: -EBUSY exactly while
+ * members are attached (either answer while one is being destroyed).
+ * tp->lock held.  Returns the groups left.
+ */
+static unsigned int tpool_groups_drop(struct tpool *tp)
+{
+	unsigned int left = 0;
+	struct tgroup *tg;
+	int i, ret;
+
+	for (i = 0; i < NGROUPS; i++) {
+		tg = &tp->groups[i];
+		if (!tg->g)
+			continue;
+		ret = fwsched_group_destroy(tg->g);
+		if (tg->attached > tg->detaching && ret != -EBUSY)
+			tviolate(tp->c, "group-busy",
+				 "group with %u queues (%u going) destroyed: %d",
+				 tg->attached, tg->detaching, ret);
+		if (!tg->attached && ret)
+			tviolate(tp->c, "group-destroy", "empty group refused: %d", ret);
+		if (!ret) {
+			tg->g = NULL;
+			if (tg->slot >= 0)
+				tviolate(tp->c, "group-held", "group destroyed holding slot %d",
+					 tg->slot);
+		} else {
+			left++;
+		}
+	}
+	return left;
+}
 
 static int tpool_make(struct tpool *tp, struct rnd_state *rnd)
 {
@@ -655,11 +781,15 @@ static int tpool_make(struct tpool *tp, struct rnd_state *rnd)
 
 	if (a.nr_slots > 2 && prandom_u32_state(rnd) & 1)
 		a.reserved[FWSCHED_PRIO_HIGH] = 1;
+	/* Half the pools rotate on a time slice too (the firmware's timers). */
+	if (prandom_u32_state(rnd) & 1)
+		a.quantum_us = 200 + prandom_u32_state(rnd) % 2000;
 	pool = fwsched_slot_pool_create(&a);
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
 	tp->pool = pool;
 	tp->nr_slots = a.nr_slots;
+	tpool_groups_make(tp, rnd);
 	return 0;
 }
 
@@ -813,6 +943,7 @@ static void op_create(struct tctx *c, struct rnd_state *rnd)
 	mutex_init(&t->ctl);
 	spin_lock_init(&t->lock);
 	INIT_LIST_HEAD(&t->submitted);
+	INIT_LIST_HEAD(&t->group_link);
 	t->slot = -1;
 	hrtimer_setup(&t->timer, tq_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	t->credit_limit = a.credit_limit;
@@ -854,6 +985,13 @@ static void op_create(struct tctx *c, struct rnd_state *rnd)
 	}
 	a.pool = tp ? tp->pool : NULL;
 	t->tp = tp;
+	/* Half the queues of a pool share a slot with others (a group). */
+	if (tp && (r >> 20) % 2 && tp->groups[(r >> 21) % NGROUPS].g) {
+		t->tg = &tp->groups[(r >> 21) % NGROUPS];
+		a.group = t->tg->g;
+		if ((r >> 22) % 2)
+			a.pool = NULL;	/* the group's, implied */
+	}
 	armed = t_inject(c, rnd);
 	t->q = fwsched_queue_create(&a);
 	consumed = t_injected(armed);
@@ -870,6 +1008,18 @@ static void op_create(struct tctx *c, struct rnd_state *rnd)
 	}
 	if (tp) {
 		tp->attached++;
+		if (t->tg) {
+			unsigned long flags;
+
+			t->tg->attached++;
+			/* The driver adds the ring to the group's firmware context. */
+			spin_lock_irqsave(&tp->slots_lock, flags);
+			list_add_tail(&t->group_link, &t->tg->members);
+			spin_lock(&t->lock);
+			t->slot = t->tg->slot;
+			spin_unlock(&t->lock);
+			spin_unlock_irqrestore(&tp->slots_lock, flags);
+		}
 		mutex_unlock(&tp->lock);
 	}
 	fwsched_queue_get(t->q);	/* pushes after destroy stay legal */
@@ -1218,6 +1368,23 @@ static void op_priority(struct tctx *c, struct rnd_state *rnd)
 
 	if (!t)
 		return;
+	if (t->tg) {
+		/* A member's priority is its group's. */
+		ret = fwsched_queue_set_priority(t->q, FWSCHED_PRIO_NORMAL);
+		if (ret != -EINVAL)
+			tviolate(c, "set-priority", "a member's set_priority: %d", ret);
+		mutex_lock(&t->tp->lock);
+		if (t->tg->g) {
+			u32 prio = prandom_u32_state(rnd) % FWSCHED_PRIO_COUNT;
+
+			ret = fwsched_group_set_priority(t->tg->g, prio);
+			if (ret)
+				tviolate(c, "set-priority", "group set_priority: %d", ret);
+		}
+		mutex_unlock(&t->tp->lock);
+		atomic_long_inc(&c->ops[OP_PRIORITY]);
+		return;
+	}
 	ret = fwsched_queue_set_priority(t->q, prandom_u32_state(rnd) % FWSCHED_PRIO_COUNT);
 	if (ret && ret != -ESHUTDOWN)
 		tviolate(c, "set-priority", "set_priority: %d", ret);
@@ -1259,6 +1426,8 @@ static void t_destroying(struct tq *t)
 	if (t->tp) {
 		mutex_lock(&t->tp->lock);
 		t->tp->detaching++;
+		if (t->tg)
+			t->tg->detaching++;
 		mutex_unlock(&t->tp->lock);
 	}
 }
@@ -1274,6 +1443,13 @@ static void t_destroyed(struct tq *t)
 		mutex_lock(&t->tp->lock);
 		t->tp->attached--;
 		t->tp->detaching--;
+		if (t->tg) {
+			t->tg->attached--;
+			t->tg->detaching--;
+			spin_lock_irqsave(&t->tp->slots_lock, flags);
+			list_del_init(&t->group_link);
+			spin_unlock_irqrestore(&t->tp->slots_lock, flags);
+		}
 		mutex_unlock(&t->tp->lock);
 	}
 }
@@ -1332,13 +1508,18 @@ static void op_pool(struct tctx *c, struct rnd_state *rnd)
 	struct tpool *tp = &c->pools[prandom_u32_state(rnd) % NPOOLS];
 	int ret;
 
+	unsigned int groups;
+
 	mutex_lock(&tp->lock);
 	if (tp->pool) {
+		/* Groups go first; a pool with groups or queues refuses. */
+		groups = tpool_groups_drop(tp);
 		ret = fwsched_slot_pool_destroy(tp->pool);
-		if (tp->attached > tp->detaching && ret != -EBUSY)
-			tviolate(c, "pool-busy", "pool with %u queues (%u going) destroyed: %d",
-				 tp->attached, tp->detaching, ret);
-		if (!tp->attached && ret)
+		if ((tp->attached > tp->detaching || groups) && ret != -EBUSY)
+			tviolate(c, "pool-busy",
+				 "pool with %u queues (%u going), %u groups destroyed: %d",
+				 tp->attached, tp->detaching, groups, ret);
+		if (!tp->attached && !groups && ret)
 			tviolate(c, "pool-destroy", "empty pool refused: %d", ret);
 		if (!ret) {
 			tp->pool = NULL;
@@ -1349,6 +1530,8 @@ static void op_pool(struct tctx *c, struct rnd_state *rnd)
 	}
 	if (!tp->pool && tpool_make(tp, rnd))
 		tviolate(c, "pool-create", "slot_pool_create failed");
+	else if (tp->pool)
+		tpool_groups_make(tp, rnd);
 	mutex_unlock(&tp->lock);
 	atomic_long_inc(&c->ops[OP_POOL]);
 }
@@ -1498,6 +1681,8 @@ static void t_teardown(struct tctx *c)
 	for (i = 0; i < NPOOLS; i++) {
 		if (!c->pools[i].pool)
 			continue;
+		if (tpool_groups_drop(&c->pools[i]))
+			tviolate(c, "group-destroy", "pool %u: a group refused at the end", i);
 		ret = fwsched_slot_pool_destroy(c->pools[i].pool);
 		if (ret)
 			tviolate(c, "pool-destroy", "pool %u refused at the end: %d", i, ret);
@@ -1515,7 +1700,7 @@ static void torture_run(struct kunit *test)
 	unsigned int nthreads = threads ?: num_online_cpus() + 1;
 	struct tthread *th;
 	unsigned long start = jiffies, secs;
-	unsigned int i;
+	unsigned int i, j;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	c->qs = kunit_kcalloc(test, MAXQ, sizeof(*c->qs), GFP_KERNEL);
@@ -1542,6 +1727,9 @@ static void torture_run(struct kunit *test)
 	for (i = 0; i < NPOOLS; i++) {
 		mutex_init(&c->pools[i].lock);
 		spin_lock_init(&c->pools[i].slots_lock);
+		c->pools[i].c = c;
+		for (j = 0; j < NGROUPS; j++)
+			INIT_LIST_HEAD(&c->pools[i].groups[j].members);
 	}
 	c->stub = dma_fence_get_stub();
 	for (i = 0; i < NRECENT; i++)
