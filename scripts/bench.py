@@ -174,8 +174,10 @@ def slots_table(summary):
         return ""
     lines = ["", "scenario 6: 64 queues (16 per level, always backlogged) over 8 firmware "
              "slots, 1 ms jobs; share_err = widest deviation from the mean within a level, "
-             "gaps = time between two runs of a queue"]
-    hdr = f"{'case':16} {'metric':22} " + " ".join(f"{i:>11}" for i in SLOT_IMPLS) \
+             "gaps = time between two runs of a queue; variants: plain, grouped (fwsched: "
+             "16 slot groups of 4 queues), long (a quarter of the queues with 20 ms jobs; "
+             "fwsched: 10 ms time slices)"]
+    hdr = f"{'case':20} {'metric':22} " + " ".join(f"{i:>11}" for i in SLOT_IMPLS) \
         + f" {'spread':>7}"
     lines.append(hdr)
     lines.append("-" * len(hdr))
@@ -183,7 +185,8 @@ def slots_table(summary):
         vals = " ".join(f"{fmt(e['impls'].get(i, {}).get('median'), e['metric']):>11}"
                         for i in SLOT_IMPLS)
         spread = max((st["spread"] for st in e["impls"].values()), default=0.0)
-        lines.append(f"{(e['case'] or 'all levels')[:16]:16} {e['metric'][:22]:22} {vals}"
+        case = (e['case'] or 'all levels').replace("variant=", "")
+        lines.append(f"{case[:20]:20} {e['metric'][:22]:22} {vals}"
                      f" {spread * 100:6.0f}%")
     return "\n".join(lines)
 

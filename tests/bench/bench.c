@@ -302,6 +302,10 @@ static void floor_work_fn(struct work_struct *w)
 
 /* Set by the slots scenario around bring_new(); NULL/normal otherwise. */
 static struct fwsched_slot_pool *bring_pool;
+static struct fwsched_group *bring_group;
+/* Set by the deferred chain around bring_new(): the device's fw_scope. */
+static const void *bring_fw_scope;
+static const char bench_device;
 static struct drm_gpu_scheduler *bring_sched;
 static int bring_level = FWSCHED_PRIO_NORMAL;
 static const enum drm_sched_priority drm_prio[FWSCHED_PRIO_COUNT] = {
@@ -331,6 +335,7 @@ static struct bring *bring_new(enum impl im, u32 credits, bool defer)
 			.ops = &fw_ops, .name = "bench", .driver_name = "fwsched-bench",
 			.credit_limit = credits, .priority = bring_level,
 			.direct_run = im == FWSCHED_DIRECT, .pool = bring_pool,
+			.group = bring_group, .fw_scope = bring_fw_scope,
 			.priv = r,
 		};
 
@@ -706,6 +711,70 @@ out:
 	return ret;
 }
 
+/*
+ * Scenario 4 on a firmware that completes each job only when told, in
+ * chain order (what a real GPU does: the hop costs what the scheduler does
+ * between two jobs, not an instant completion).  wait=cpu: the dependency
+ * is waited for on the CPU (its finished fence signals, the dependent's
+ * queue is kicked, run_job).  wait=fw, fwsched only: the rings share a
+ * fw_scope, so the dependent goes to the firmware as soon as its
+ * dependency has been given to it, and the firmware does the wait (here:
+ * it completes in chain order anyway).
+ */
+static int run_chain_deferred(enum impl im, unsigned int rep, unsigned int nq,
+			      unsigned int n, bool fw_wait)
+{
+	struct dma_fence *prev = NULL;
+	struct bring *r[8];
+	unsigned int i, created = 0;
+	u64 t0, t1;
+	int ret = 0;
+
+	if (im == FLOOR || im == FWSCHED_DIRECT || (fw_wait && im != FWSCHED))
+		return 0;
+	if (!n || !nq || nq > ARRAY_SIZE(r))
+		return -EINVAL;
+	bring_fw_scope = fw_wait ? &bench_device : NULL;
+	for (i = 0; i < nq; i++, created++) {
+		r[i] = bring_new(im, 64, true);
+		if (IS_ERR(r[i])) {
+			ret = PTR_ERR(r[i]);
+			goto out;
+		}
+	}
+	bench_expect(n);
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		struct bjob *j = bjob_new(r[i % nq], prev ? 1 : 0, &prev);
+
+		if (!j) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		prev = bjob_push(j);
+	}
+	dma_fence_put(prev);
+	/* Job i is the oldest on its ring once it is there: complete it. */
+	for (i = 0; i < n && !ret; i++) {
+		struct bring *ri = r[i % nq];
+
+		if (!wait_event_timeout(bench.fw_wait, READ_ONCE(ri->nr_in_flight), 60 * HZ))
+			ret = -ETIMEDOUT;
+		else
+			bring_complete(ri, 1, 0);
+	}
+	ret = ret ?: bench_wait_freed(r, nq);
+	t1 = ktime_get_ns();
+	if (!ret)
+		REPORT("chain", im, rep, "queues=%u deferred=1 wait=%s hops=%u ns_per_hop=%llu",
+		       nq, fw_wait ? "fw" : "cpu", n, (t1 - t0) / n);
+out:
+	bring_fw_scope = NULL;
+	for (i = 0; i < created; i++)
+		bring_destroy(r[i]);
+	return ret;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	u64 x = *(const u64 *)a, y = *(const u64 *)b;
@@ -924,26 +993,42 @@ static int run_qmem(enum impl im, unsigned int rep)
  * with credit_limit 8 for all 64 entities, at drm_sched's priorities, with
  * the policy gpu-sched was loaded with (fifo, or fair in its own boot).
  * Service gaps (time between two runs of a queue) give starvation; runs per
- * queue give the share.
+ * queue give the share.  Three variants: plain; grouped (fwsched: the
+ * queues in 16 slot groups of 4 of one level, a group per slot; drm_sched
+ * has no groups and runs as in plain); long (a quarter of each level's
+ * queues have 20 ms jobs; fwsched's pool adds a 10 ms time slice, no
+ * preemption in this firmware, so an expired holder drains).
  */
 #define SLOTS_QUEUES	64
 #define SLOTS_NR	8
 #define SLOTS_BACKLOG	60
 #define SLOTS_JOB_US	1000
+/* grouped: groups of 4 queues of one level (fwsched only: 16 groups). */
+#define SLOTS_GROUP	4
+/* long: a quarter of each level's queues have 20 ms jobs; 10 ms slices. */
+#define SLOTS_LONG_US	20000
+#define SLOTS_SLICE_US	10000
+
+enum { SLOTS_PLAIN, SLOTS_GROUPED, SLOTS_LONG, SLOTS_VARIANTS };
+static const char * const slots_variant[SLOTS_VARIANTS] = { "plain", "grouped", "long" };
 #define SLOTS_RUN_MS	400
 
-static int run_slots(enum impl im, unsigned int rep)
+static int run_slots(enum impl im, unsigned int rep, int variant)
 {
 	struct fwsched_slot_pool_args pargs = {
 		.nr_slots = SLOTS_NR, .quantum = 4,
 		.reserved = { [FWSCHED_PRIO_HIGH] = 1, [FWSCHED_PRIO_REALTIME] = 1 },
+		.quantum_us = variant == SLOTS_LONG ? SLOTS_SLICE_US : 0,
 	};
+	struct fwsched_group *groups[SLOTS_QUEUES / SLOTS_GROUP] = { };
+	const char *vname = slots_variant[variant];
 	struct drm_sched_init_args dargs = {
 		.ops = &drm_ops, .num_rqs = DRM_SCHED_PRIORITY_COUNT,
 		.credit_limit = SLOTS_NR, .timeout = MAX_SCHEDULE_TIMEOUT,
 		.name = "bench-slots", .dev = bench.dev,
 	};
 	u64 level_runs[FWSCHED_PRIO_COUNT] = { }, total = 0, worst = 0, low_worst = 0;
+	u64 level_worst[FWSCHED_PRIO_COUNT] = { };
 	u64 err_max = 0, mean, dev, gap, now_gap;
 	struct drm_gpu_scheduler *sched = NULL;
 	const char *policy = im == DRM_WQ ? drm_policy : "slots";
@@ -969,6 +1054,18 @@ static int run_slots(enum impl im, unsigned int rep)
 			bring_pool = NULL;
 			goto out;
 		}
+		for (i = 0; variant == SLOTS_GROUPED && i < ARRAY_SIZE(groups); i++) {
+			struct fwsched_group_args gargs = {
+				.pool = bring_pool, .priority = i % FWSCHED_PRIO_COUNT,
+			};
+
+			groups[i] = fwsched_group_create(&gargs);
+			if (IS_ERR(groups[i])) {
+				ret = PTR_ERR(groups[i]);
+				groups[i] = NULL;
+				goto out;
+			}
+		}
 	} else {
 		sched = kzalloc_obj(*sched, GFP_KERNEL);
 		ret = sched ? drm_sched_init(sched, &dargs) : -ENOMEM;
@@ -980,13 +1077,18 @@ static int run_slots(enum impl im, unsigned int rep)
 		bring_sched = sched;
 	}
 	for (i = 0; i < SLOTS_QUEUES; i++, created++) {
+		/* Queue i: level i % 4, the (i / 4)-th of its level. */
 		bring_level = i % FWSCHED_PRIO_COUNT;
+		bring_group = groups[bring_level +
+				     FWSCHED_PRIO_COUNT * (i / FWSCHED_PRIO_COUNT / SLOTS_GROUP)];
 		r[i] = bring_new(im, 2, true);
+		bring_group = NULL;
 		if (IS_ERR(r[i])) {
 			ret = PTR_ERR(r[i]);
 			goto out;
 		}
-		r[i]->job_us = SLOTS_JOB_US;
+		r[i]->job_us = variant == SLOTS_LONG && (i / FWSCHED_PRIO_COUNT) % 4 == 0 ?
+			       SLOTS_LONG_US : SLOTS_JOB_US;
 	}
 
 	bench_expect(SLOTS_QUEUES * SLOTS_BACKLOG);
@@ -1009,6 +1111,7 @@ static int run_slots(enum impl im, unsigned int rep)
 		level_runs[i % FWSCHED_PRIO_COUNT] += r[i]->runs;
 		spin_unlock_irq(&r[i]->lock);
 		worst = max(worst, gap);
+		level_worst[i % FWSCHED_PRIO_COUNT] = max(level_worst[i % FWSCHED_PRIO_COUNT], gap);
 		if (i % FWSCHED_PRIO_COUNT == FWSCHED_PRIO_LOW)
 			low_worst = max(low_worst, gap);
 	}
@@ -1027,12 +1130,13 @@ static int run_slots(enum impl im, unsigned int rep)
 	}
 	sort(bench.gaps, bench.nr_gaps, sizeof(u64), cmp_u64, NULL);
 	REPORT("slots", im, rep,
-	       "policy=%s runs=%llu share_err_x1000=%llu worst_gap_ns=%llu low_worst_gap_ns=%llu p99_gap_ns=%llu",
-	       policy, total, err_max, worst, low_worst,
+	       "policy=%s variant=%s runs=%llu share_err_x1000=%llu worst_gap_ns=%llu low_worst_gap_ns=%llu p99_gap_ns=%llu",
+	       policy, vname, total, err_max, worst, low_worst,
 	       bench.nr_gaps ? bench.gaps[bench.nr_gaps * 99 / 100] : 0);
 	for (lv = 0; lv < FWSCHED_PRIO_COUNT; lv++)
-		REPORT("slots", im, rep, "policy=%s level=%d share_x1000=%llu", policy, lv,
-		       total ? level_runs[lv] * 1000 / total : 0);
+		REPORT("slots", im, rep, "policy=%s variant=%s level=%d share_x1000=%llu worst_gap_ns=%llu",
+		       policy, vname, lv, total ? level_runs[lv] * 1000 / total : 0,
+		       level_worst[lv]);
 out:
 	/* Queues (entities) first, then what they share, then the rings. */
 	for (i = 0; i < created; i++) {
@@ -1045,6 +1149,8 @@ out:
 		drm_sched_fini(sched);
 		kfree(sched);
 	}
+	for (i = 0; i < ARRAY_SIZE(groups); i++)
+		WARN_ON(fwsched_group_destroy(groups[i]));
 	for (i = 0; i < created; i++) {
 		hrtimer_cancel(&r[i]->timer);
 		kfree(r[i]->drm);
@@ -1086,13 +1192,15 @@ static int run_one(enum impl im, unsigned int rep)
 	if (want(scenario, "chain")) {
 		ret = ret ?: run_chain(im, rep, 2, jobs);
 		ret = ret ?: run_chain(im, rep, 8, jobs);
+		ret = ret ?: run_chain_deferred(im, rep, 2, jobs, false);
+		ret = ret ?: run_chain_deferred(im, rep, 2, jobs, true);
 	}
 	if (want(scenario, "latency"))
 		ret = ret ?: run_latency(im, rep, 1000);
 	if (want(scenario, "teardown"))
 		ret = ret ?: run_teardown(im, rep);
-	if (want(scenario, "slots"))
-		ret = ret ?: run_slots(im, rep);
+	for (i = 0; want(scenario, "slots") && i < SLOTS_VARIANTS; i++)
+		ret = ret ?: run_slots(im, rep, i);
 	/* Memory only when asked: it wants a boot of its own. */
 	if (!strcmp(scenario, "memory") && rep == 0)
 		ret = ret ?: run_memory(im, rep);
