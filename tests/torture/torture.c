@@ -229,6 +229,8 @@ struct tctx {
 	atomic_long_t pushed, freed, signalled, cancelled, cancelled_dep;
 	atomic_long_t errors, injected, banned, cleaned;
 	atomic_long_t fw_waits;		/* firmware waits run_job got */
+	atomic_long_t group_queues;	/* queues created in a slot group */
+	atomic_long_t group_binds;	/* bind_group calls */
 	atomic_long_t ops[OP_COUNT];
 	atomic_t violations;
 	wait_queue_head_t wait;
@@ -669,6 +671,7 @@ static void t_bind_group(struct fwsched_group *g, unsigned int slot)
 	if (++tp->held > tp->nr_slots)
 		tviolate(tp->c, "slot-count", "%u slots held of %u", tp->held, tp->nr_slots);
 	tg->slot = slot;
+	atomic_long_inc(&tp->c->group_binds);
 	list_for_each_entry(t, &tg->members, group_link) {
 		spin_lock(&t->lock);
 		t->slot = slot;
@@ -1012,6 +1015,7 @@ static void op_create(struct tctx *c, struct rnd_state *rnd)
 			unsigned long flags;
 
 			t->tg->attached++;
+			atomic_long_inc(&c->group_queues);
 			/* The driver adds the ring to the group's firmware context. */
 			spin_lock_irqsave(&tp->slots_lock, flags);
 			list_add_tail(&t->group_link, &t->tg->members);
@@ -1773,6 +1777,8 @@ static void torture_run(struct kunit *test)
 		kunit_info(test, "op %s: %ld", op_names[i], atomic_long_read(&c->ops[i]));
 	kunit_info(test, "firmware waits handed to run_job: %ld",
 		   atomic_long_read(&c->fw_waits));
+	kunit_info(test, "queues created in a slot group: %ld, group binds: %ld",
+		   atomic_long_read(&c->group_queues), atomic_long_read(&c->group_binds));
 
 	KUNIT_EXPECT_NOT_NULL(test, c->wq_ordered);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&c->signalled), atomic_long_read(&c->pushed),
