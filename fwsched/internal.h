@@ -141,8 +141,9 @@ struct fwsched_slot_holder {
 /**
  * struct fwsched_slot_ref - a queue's side of its slot pool
  *
- * Embedded in &struct fwsched_queue.  @pool and @holder are constant; the
- * rest is protected by the pool lock.
+ * Embedded in &struct fwsched_queue.  @pool and @holder are constant,
+ * @runs is the queue's work item's (also for a queue without a pool: one
+ * increment per job, no branch); the rest is protected by the pool lock.
  */
 struct fwsched_slot_ref {
 	/** @pool: NULL if the queue has no slot pool. */
