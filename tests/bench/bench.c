@@ -669,20 +669,44 @@ static int run_backpressure(enum impl im, unsigned int rep, unsigned int n)
 	return ret;
 }
 
-/* A chain of @n jobs hopping across @nq rings: ns per hop. */
-static int run_chain(enum impl im, unsigned int rep, unsigned int nq, unsigned int n)
+/* How the firmware of a chain completes its jobs. */
+enum chain_fw {
+	CHAIN_INSTANT,		/* at once, in run_job */
+	CHAIN_CPU_WAIT,		/* when told, in chain order */
+	CHAIN_FW_WAIT,		/* the same, the rings in one fw_scope */
+};
+
+/*
+ * Scenario 4: a chain of @n jobs hopping across @nq rings, ns per hop.
+ *
+ * CHAIN_INSTANT: the firmware completes each job at once.  The others: a
+ * firmware that completes each job only when told, in chain order (what a
+ * real GPU does: the hop costs what the scheduler does between two jobs).
+ * CHAIN_CPU_WAIT: the dependency is waited for on the CPU (its finished
+ * fence signals, the dependent's queue is kicked, run_job).  CHAIN_FW_WAIT,
+ * fwsched only: the rings share a fw_scope, so the dependent goes to the
+ * firmware as soon as its dependency has been given to it, and the
+ * firmware does the wait (here: it completes in chain order anyway).
+ */
+static int run_chain(enum impl im, unsigned int rep, unsigned int nq, unsigned int n,
+		     enum chain_fw fw)
 {
+	static const char * const wait[] = { "", " deferred=1 wait=cpu", " deferred=1 wait=fw" };
 	struct bring *r[8];
 	struct dma_fence *prev = NULL;
 	unsigned int i, created = 0;
 	u64 t0, t1;
 	int ret = 0;
 
+	if (fw != CHAIN_INSTANT &&
+	    (im == FLOOR || im == FWSCHED_DIRECT || (fw == CHAIN_FW_WAIT && im != FWSCHED)))
+		return 0;
 	if (!n || !nq || nq > ARRAY_SIZE(r))
 		return -EINVAL;
 
+	bring_fw_scope = fw == CHAIN_FW_WAIT ? &bench_device : NULL;
 	for (i = 0; i < nq; i++, created++) {
-		r[i] = bring_new(im, 64, false);
+		r[i] = bring_new(im, 64, fw != CHAIN_INSTANT);
 		if (IS_ERR(r[i])) {
 			ret = PTR_ERR(r[i]);
 			goto out;
@@ -701,61 +725,8 @@ static int run_chain(enum impl im, unsigned int rep, unsigned int nq, unsigned i
 		prev = bjob_push(j);
 	}
 	dma_fence_put(prev);
-	ret = bench_wait_freed(r, nq);
-	t1 = ktime_get_ns();
-	if (!ret)
-		REPORT("chain", im, rep, "queues=%u hops=%u ns_per_hop=%llu", nq, n, (t1 - t0) / n);
-out:
-	for (i = 0; i < created; i++)
-		bring_destroy(r[i]);
-	return ret;
-}
-
-/*
- * Scenario 4 on a firmware that completes each job only when told, in
- * chain order (what a real GPU does: the hop costs what the scheduler does
- * between two jobs, not an instant completion).  wait=cpu: the dependency
- * is waited for on the CPU (its finished fence signals, the dependent's
- * queue is kicked, run_job).  wait=fw, fwsched only: the rings share a
- * fw_scope, so the dependent goes to the firmware as soon as its
- * dependency has been given to it, and the firmware does the wait (here:
- * it completes in chain order anyway).
- */
-static int run_chain_deferred(enum impl im, unsigned int rep, unsigned int nq,
-			      unsigned int n, bool fw_wait)
-{
-	struct dma_fence *prev = NULL;
-	struct bring *r[8];
-	unsigned int i, created = 0;
-	u64 t0, t1;
-	int ret = 0;
-
-	if (im == FLOOR || im == FWSCHED_DIRECT || (fw_wait && im != FWSCHED))
-		return 0;
-	if (!n || !nq || nq > ARRAY_SIZE(r))
-		return -EINVAL;
-	bring_fw_scope = fw_wait ? &bench_device : NULL;
-	for (i = 0; i < nq; i++, created++) {
-		r[i] = bring_new(im, 64, true);
-		if (IS_ERR(r[i])) {
-			ret = PTR_ERR(r[i]);
-			goto out;
-		}
-	}
-	bench_expect(n);
-	t0 = ktime_get_ns();
-	for (i = 0; i < n; i++) {
-		struct bjob *j = bjob_new(r[i % nq], prev ? 1 : 0, &prev);
-
-		if (!j) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		prev = bjob_push(j);
-	}
-	dma_fence_put(prev);
-	/* Job i is the oldest on its ring once it is there: complete it. */
-	for (i = 0; i < n && !ret; i++) {
+	/* Deferred: job i is the oldest on its ring once it is there. */
+	for (i = 0; fw != CHAIN_INSTANT && i < n && !ret; i++) {
 		struct bring *ri = r[i % nq];
 
 		if (!wait_event_timeout(bench.fw_wait, READ_ONCE(ri->nr_in_flight), 60 * HZ))
@@ -766,8 +737,8 @@ static int run_chain_deferred(enum impl im, unsigned int rep, unsigned int nq,
 	ret = ret ?: bench_wait_freed(r, nq);
 	t1 = ktime_get_ns();
 	if (!ret)
-		REPORT("chain", im, rep, "queues=%u deferred=1 wait=%s hops=%u ns_per_hop=%llu",
-		       nq, fw_wait ? "fw" : "cpu", n, (t1 - t0) / n);
+		REPORT("chain", im, rep, "queues=%u%s hops=%u ns_per_hop=%llu", nq, wait[fw], n,
+		       (t1 - t0) / n);
 out:
 	bring_fw_scope = NULL;
 	for (i = 0; i < created; i++)
@@ -1134,7 +1105,8 @@ static int run_slots(enum impl im, unsigned int rep, int variant)
 	       policy, vname, total, err_max, worst, low_worst,
 	       bench.nr_gaps ? bench.gaps[bench.nr_gaps * 99 / 100] : 0);
 	for (lv = 0; lv < FWSCHED_PRIO_COUNT; lv++)
-		REPORT("slots", im, rep, "policy=%s variant=%s level=%d share_x1000=%llu worst_gap_ns=%llu",
+		REPORT("slots", im, rep,
+		       "policy=%s variant=%s level=%d share_x1000=%llu worst_gap_ns=%llu",
 		       policy, vname, lv, total ? level_runs[lv] * 1000 / total : 0,
 		       level_worst[lv]);
 out:
@@ -1190,10 +1162,10 @@ static int run_one(enum impl im, unsigned int rep)
 	if (want(scenario, "backpressure"))
 		ret = ret ?: run_backpressure(im, rep, jobs);
 	if (want(scenario, "chain")) {
-		ret = ret ?: run_chain(im, rep, 2, jobs);
-		ret = ret ?: run_chain(im, rep, 8, jobs);
-		ret = ret ?: run_chain_deferred(im, rep, 2, jobs, false);
-		ret = ret ?: run_chain_deferred(im, rep, 2, jobs, true);
+		ret = ret ?: run_chain(im, rep, 2, jobs, CHAIN_INSTANT);
+		ret = ret ?: run_chain(im, rep, 8, jobs, CHAIN_INSTANT);
+		ret = ret ?: run_chain(im, rep, 2, jobs, CHAIN_CPU_WAIT);
+		ret = ret ?: run_chain(im, rep, 2, jobs, CHAIN_FW_WAIT);
 	}
 	if (want(scenario, "latency"))
 		ret = ret ?: run_latency(im, rep, 1000);
