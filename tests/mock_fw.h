@@ -150,6 +150,7 @@ extern const struct fwsched_queue_ops mock_prepare_ops;
  * @mode: how jobs complete
  * @wq: the queue's workqueue, NULL for fwsched's
  * @pool: a slot pool, or NULL
+ * @group: a slot group the queue joins (its pool's), or NULL
  * @prio: the queue's priority (0 is FWSCHED_PRIO_LOW)
  * @timeout_ms: the job timeout, 0 for none
  * @direct: a direct-run queue
@@ -161,7 +162,7 @@ struct mock_ring_args {
 	enum mock_mode mode;
 	struct workqueue_struct *wq;
 	struct fwsched_slot_pool *pool;
-	struct fwsched_group *group;	/* a member of this slot group */
+	struct fwsched_group *group;
 	enum fwsched_priority prio;
 	unsigned int timeout_ms;
 	bool direct;
