@@ -128,8 +128,16 @@ struct fwsched_slot_holder {
 	unsigned int nr_spent;
 	/** @wait_grants: pool grant count when the wait began. */
 	u64 wait_grants;
-	/** @bound_at: when @slot was bound: its time slice began. */
-	ktime_t bound_at;
+	/**
+	 * @slice_used: time slice used in this grant, in ns, up to
+	 * @slice_mark: residency, counted as the job timeouts count, while
+	 * @slice_on (held, bound, a member with a job in flight).
+	 */
+	u64 slice_used;
+	/** @slice_mark: when @slice_used was last brought up to date. */
+	ktime_t slice_mark;
+	/** @slice_on: the slice runs. */
+	bool slice_on;
 	/** @preempt_fence: from the preempt callback, until it signals. */
 	struct dma_fence *preempt_fence;
 	/** @preempt_cb: on @preempt_fence. */

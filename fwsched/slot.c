@@ -124,6 +124,26 @@ static void holder_kick(struct fwsched_slot_holder *h)
 	}
 }
 
+/*
+ * A holder's time slice is residency, counted as the job timeouts count:
+ * while it holds a bound slot and a member has a job in flight.  Bring
+ * @slice_used up to date after any change of those.  Pool lock.
+ */
+static void holder_slice_sync(struct fwsched_slot_holder *h)
+{
+	struct fwsched_slot_pool *pool = h->pool;
+	ktime_t now;
+
+	lockdep_assert_held(&pool->lock);
+	if (!pool->slice_ns)
+		return;
+	now = ktime_get();
+	if (h->slice_on)
+		h->slice_used += ktime_to_ns(ktime_sub(now, h->slice_mark));
+	h->slice_on = h->state == FWSCHED_SLOT_HELD && h->bound && h->nr_busy;
+	h->slice_mark = now;
+}
+
 /* Record what a member's work item saw: jobs in flight, jobs pending. */
 static void ref_set(struct fwsched_slot_ref *ref, bool busy, bool wants)
 {
@@ -136,6 +156,7 @@ static void ref_set(struct fwsched_slot_ref *ref, bool busy, bool wants)
 		else
 			h->nr_busy--;
 		ref->busy = busy;
+		holder_slice_sync(h);
 	}
 	if (wants != ref->wants) {
 		if (wants)
@@ -412,6 +433,8 @@ static void fwsched_slot_grant(struct fwsched_slot_pool *pool,
 	h->passed = 0;
 	h->epoch++;
 	h->nr_spent = 0;
+	h->slice_used = 0;
+	h->slice_on = false;
 	pool->held[h->prio]++;
 	pool->nr_held++;
 	fwsched_slot_check(pool);
@@ -419,17 +442,16 @@ static void fwsched_slot_grant(struct fwsched_slot_pool *pool,
 	holder_kick(h);
 }
 
-/* Has @h used its time slice by @now? */
-static bool fwsched_slot_slice_over(struct fwsched_slot_pool *pool,
-				    struct fwsched_slot_holder *h, ktime_t now)
+/* Slice time @h has used by @now. */
+static u64 fwsched_slot_slice_used(struct fwsched_slot_holder *h, ktime_t now)
 {
-	return pool->slice_ns && h->bound &&
-	       ktime_to_ns(ktime_sub(now, h->bound_at)) >= pool->slice_ns;
+	return h->slice_used +
+	       (h->slice_on ? ktime_to_ns(ktime_sub(now, h->slice_mark)) : 0);
 }
 
 /*
- * No other victim for a waiter of level @p: a busy holder of its level or
- * below whose slice is over, the oldest bind first.  @next: the earliest
+ * No other victim for a waiter of level @p: a holder of its level or below
+ * whose slice is over, the one that used most first.  @next: the earliest
  * end of a slice still running among those holders, if earlier.
  */
 static struct fwsched_slot_holder *
@@ -437,17 +459,22 @@ fwsched_slot_slice_victim(struct fwsched_slot_pool *pool, int p, ktime_t now,
 			  ktime_t *next)
 {
 	struct fwsched_slot_holder *h, *victim = NULL;
+	u64 used, most = 0;
 	ktime_t end;
 
 	list_for_each_entry(h, &pool->holders, link) {
 		if (h->yield || h->state != FWSCHED_SLOT_HELD || !h->bound ||
 		    h->prio > p || !fwsched_slot_may_take(pool, p, h->prio))
 			continue;
-		if (fwsched_slot_slice_over(pool, h, now)) {
-			if (!victim || ktime_before(h->bound_at, victim->bound_at))
+		used = fwsched_slot_slice_used(h, now);
+		if (used >= pool->slice_ns) {
+			if (!victim || used > most) {
 				victim = h;
-		} else {
-			end = ktime_add_ns(h->bound_at, pool->slice_ns);
+				most = used;
+			}
+		} else if (h->slice_on) {
+			/* An idle holder's slice does not run: no end to wait for. */
+			end = ktime_add_ns(now, pool->slice_ns - used);
 			if (!*next || ktime_before(end, *next))
 				*next = end;
 		}
@@ -568,6 +595,7 @@ static void fwsched_slot_put(struct fwsched_slot_pool *pool,
 	h->slot = -1;
 	h->bound = false;
 	h->idle = false;
+	holder_slice_sync(h);
 	if (h->yield)
 		h->stats.yields++;
 	h->yield = false;
@@ -626,7 +654,7 @@ static void holder_bind(struct fwsched_slot_holder *h, unsigned int slot)
 	spin_lock_irqsave(&pool->lock, flags);
 	h->binding = false;
 	h->bound = true;
-	h->bound_at = ktime_get();
+	holder_slice_sync(h);
 	if (h->group)
 		holder_kick(h);
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -790,6 +818,7 @@ static void holder_preempt(struct fwsched_slot_holder *h, unsigned int slot)
 	if (IS_ERR(f)) {
 		/* Cannot preempt now: drain instead (yield stays set). */
 		h->state = FWSCHED_SLOT_HELD;
+		holder_slice_sync(h);
 		spin_unlock_irqrestore(&pool->lock, flags);
 		holder_pause(h, false);
 		return;
@@ -838,6 +867,7 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 		}
 		if (h->yield && pool->preempt) {
 			h->state = FWSCHED_SLOT_PREEMPTING;
+			holder_slice_sync(h);
 			spin_unlock_irqrestore(&pool->lock, flags);
 			/* Time off the hardware does not count. */
 			holder_pause(h, true);
@@ -861,6 +891,7 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 		/* Members that try to run meanwhile find it unbinding. */
 		h->bound = false;
 		h->unbinding = true;
+		holder_slice_sync(h);
 		spin_unlock_irqrestore(&pool->lock, flags);
 		holder_pause(h, true);
 		holder_unbind_op(h, slot);

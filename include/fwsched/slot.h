@@ -47,8 +47,9 @@
  *   idle holder of lowest priority is asked to give it up.
  *
  * Forward progress.  A holder that has run &fwsched_slot_pool_args.quantum
- * jobs since it got its slot, or held it for
- * &fwsched_slot_pool_args.quantum_us (its time slice), yields it (stops
+ * jobs since it got its slot, or has run on it for
+ * &fwsched_slot_pool_args.quantum_us (its time slice: residency, time
+ * bound with a job in flight, as the job timeouts count it), yields it (stops
  * running new jobs, lets its jobs in flight complete or is preempted,
  * releases, and queues again at the tail of its FIFO) whenever a waiter
  * exists that may take its slot.  A slice ends even while no job of the
@@ -214,8 +215,9 @@ struct fwsched_slot_ops {
  * @release: &enum fwsched_slot_release
  * @quantum: jobs a holder may run before it yields to a waiter; 0 means 16,
  *	or no job limit if @quantum_us is set
- * @quantum_us: time slice: microseconds a holder may keep its slot, from
- *	its bind, before it yields to a waiter that may take the slot
+ * @quantum_us: time slice: microseconds of residency (time bound with a
+ *	job in flight, counted as the job timeouts count) a holder may use
+ *	per grant before it yields to a waiter that may take the slot
  *	(preempted if @preempt, else it runs no new job and gives the slot
  *	back when its jobs in flight complete); 0 for none.  A timer of the
  *	pool's ends the slice of a holder whose jobs run long.
