@@ -940,9 +940,10 @@ static void group_slice_preempt(struct kunit *test)
 /*
  * Time slices without preemption: a holder whose slice is over runs no new
  * job; when its job in flight completes, the waiter gets the slot.  The
- * job quantum is unlimited, so only the slice can rotate.  The test reads
- * the clock after the group's bind (later than fwsched's), so once it
- * sees the slice over, the next completion must hand the slot over.
+ * job quantum is unlimited, so only the slice can rotate.  The test adds
+ * up a lower bound of the residency fwsched counts (each job's time from
+ * run_job to the test's completion), so once it sees the slice over, the
+ * next completion must hand the slot over.
  */
 static void group_slice_drain(struct kunit *test)
 {
@@ -951,6 +952,7 @@ static void group_slice_drain(struct kunit *test)
 	struct tgroup *gb = tgroup_new(ctx, FWSCHED_PRIO_NORMAL);
 	struct mock_ring *a = member_new(ga, 1), *b = member_new(gb, 1);
 	unsigned int i, after = 0;
+	s64 resident = 0, busy;
 	bool over, early;
 
 	/* All of a's jobs first, so that its slice starts with b's wait. */
@@ -962,9 +964,16 @@ static void group_slice_drain(struct kunit *test)
 	settle(ctx);
 	early = ktime_us_delta(ktime_get(), ga->bound_at) < SLICE_US;
 	for (i = 0; i < 1000 && !atomic_read(&b->ran); i++) {
-		over = ktime_us_delta(ktime_get(), READ_ONCE(ga->bound_at)) > SLICE_US;
+		/*
+		 * The slice counts time with a job in flight.  From run_job to
+		 * now is less than fwsched counts for this job (it counts from
+		 * before run_job to after the completion): a lower bound.
+		 */
+		busy = ktime_us_delta(ktime_get(), READ_ONCE(a->last_run_at));
+		over = resident + busy > SLICE_US;
 		if (!step(ctx, a))
 			break;
+		resident += busy;
 		if (over && !atomic_read(&b->ran)) {
 			after++;
 			break;
@@ -987,6 +996,138 @@ static void group_slice_drain(struct kunit *test)
 	mock_expect_clean(test, a);
 	mock_expect_clean(test, b);
 	member_destroy(ga, a);
+	member_destroy(gb, b);
+	pool_done(test, ctx);
+}
+
+/*
+ * The slice is residency: time on the slot with no job in flight does not
+ * use it.  An idle group keeps its slot (on demand) for three slices of
+ * wall time, then gets two jobs while another group arrives.  If the
+ * waiter got the slot after a's first completion, fwsched must have seen
+ * a slice's worth of a's jobs in flight, at most the time from before the
+ * push to after the completion (an upper bound): else the idle time was
+ * counted.
+ */
+static void group_slice_idle(struct kunit *test)
+{
+	struct group_ctx *ctx = test->priv;
+	struct mock_ring_args ca = {
+		.credit_limit = 1, .mode = MOCK_MANUAL, .timeout_ms = SLICE_US / 1000,
+		.prio = FWSCHED_PRIO_NORMAL,
+	};
+	struct tgroup *ga, *gb;
+	struct mock_ring *a, *b, *clock;
+	struct dma_fence *fc;
+	ktime_t t0;
+	s64 upper;
+
+	ctx->args.quantum_us = SLICE_US;
+	pool_new(test, 1, FWSCHED_SLOT_RELEASE_ON_DEMAND, 0, false);
+	ga = tgroup_new(ctx, FWSCHED_PRIO_NORMAL);
+	gb = tgroup_new(ctx, FWSCHED_PRIO_NORMAL);
+	a = member_new(ga, 1);
+	b = member_new(gb, 1);
+	push_n(a, 1);
+	settle(ctx);
+	KUNIT_EXPECT_TRUE(test, step(ctx, a));
+
+	/* Three slices of wall time pass with a bound and idle. */
+	clock = mock_ring_create(test, &ca);
+	atomic_set(&clock->tdr_extend, INT_MAX);
+	fc = mock_push(mock_job_new(clock, 1, 0));
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      wait_event_timeout(clock->wait, atomic_read(&clock->timeouts) >= 3,
+						 msecs_to_jiffies(WAIT_MS)),
+			      "clock ring stopped");
+	KUNIT_EXPECT_EQ(test, ga->binds, 1);
+
+	t0 = ktime_get();
+	push_n(a, 2);
+	settle(ctx);
+	push_n(b, 1);
+	settle(ctx);
+	KUNIT_EXPECT_TRUE(test, step(ctx, a));
+	upper = ktime_us_delta(ktime_get(), t0);
+	if (atomic_read(&b->ran))
+		KUNIT_EXPECT_GE_MSG(test, upper, SLICE_US,
+				    "idle time on the slot was counted as the holder's slice");
+	else
+		KUNIT_EXPECT_EQ(test, atomic_read(&a->ran), 3);
+
+	/* Everything completes: a's slice ends (timer), b runs, a again. */
+	while ((atomic_read(&a->on_hw) && step(ctx, a)) ||
+	       (atomic_read(&b->on_hw) && step(ctx, b)))
+		;
+	KUNIT_ASSERT_TRUE_MSG(test, wait_event_timeout(ctx->wait, atomic_read(&b->ran),
+						       msecs_to_jiffies(WAIT_MS)),
+			      "b never got the slot");
+	while ((atomic_read(&a->on_hw) && step(ctx, a)) ||
+	       (atomic_read(&b->on_hw) && step(ctx, b)))
+		;
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->completed), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->completed), 1);
+	KUNIT_EXPECT_EQ(test, mock_ring_advance(clock, 1, 0), 1);
+	KUNIT_EXPECT_TRUE(test, mock_wait(fc, WAIT_MS));
+	dma_fence_put(fc);
+	mock_ring_destroy(clock);
+	mock_expect_clean(test, a);
+	mock_expect_clean(test, b);
+	member_destroy(ga, a);
+	member_destroy(gb, b);
+	pool_done(test, ctx);
+}
+
+/*
+ * The slice adds up over the group's busy time whatever its members do: a
+ * long job of one member keeps the group busy while another member's short
+ * jobs come and go one at a time (each a busy/idle change of a member, far
+ * more often than a slice).  The slice still ends and the group is
+ * preempted for the waiter.  The wait is a bound for the message only.
+ */
+static void group_slice_members(struct kunit *test)
+{
+	struct group_ctx *ctx = pool_new_slice(test, 1, SLICE_US, true);
+	struct tgroup *ga = tgroup_new(ctx, FWSCHED_PRIO_NORMAL);
+	struct tgroup *gb = tgroup_new(ctx, FWSCHED_PRIO_NORMAL);
+	struct mock_ring *l = member_new(ga, 1), *sh = member_new(ga, 1);
+	struct mock_ring *b = member_new(gb, 1);
+	unsigned long until = jiffies + msecs_to_jiffies(WAIT_MS);
+	unsigned int shorts = 0;
+
+	ctx->preempt_fence = fwsched_fence_alloc(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->preempt_fence);
+	push_n(l, 1);
+	settle(ctx);
+	push_n(b, 1);
+	settle(ctx);
+	while (!READ_ONCE(ctx->preempts) && time_before(jiffies, until)) {
+		push_n(sh, 1);
+		settle(ctx);
+		if (atomic_read(&sh->on_hw) && step(ctx, sh))
+			shorts++;
+	}
+	kunit_info(test, "%u short jobs came and went before the slice ended", shorts);
+	KUNIT_ASSERT_EQ_MSG(test, ctx->preempts, 1,
+			    "the slice never ended: members' busy changes restarted it");
+	spin_lock_irq(&ctx->lock);
+	tgroup_leave(ctx, ga);
+	spin_unlock_irq(&ctx->lock);
+	fwsched_fence_signal(ctx->preempt_fence, 0);
+	settle(ctx);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->ran), 1);
+	KUNIT_EXPECT_TRUE(test, step(ctx, b));
+	KUNIT_ASSERT_TRUE_MSG(test, wait_event_timeout(ctx->wait, ga->binds == 2,
+						       msecs_to_jiffies(WAIT_MS)),
+			      "the preempted group was not bound again");
+	KUNIT_EXPECT_TRUE(test, step(ctx, l));
+	while (atomic_read(&sh->on_hw) && step(ctx, sh))
+		;
+	mock_expect_clean(test, l);
+	mock_expect_clean(test, sh);
+	mock_expect_clean(test, b);
+	member_destroy(ga, l);
+	member_destroy(ga, sh);
 	member_destroy(gb, b);
 	pool_done(test, ctx);
 }
@@ -1240,6 +1381,8 @@ static struct kunit_case group_cases[] = {
 	KUNIT_CASE(group_preempt_timeout),
 	KUNIT_CASE(group_slice_preempt),
 	KUNIT_CASE(group_slice_drain),
+	KUNIT_CASE(group_slice_idle),
+	KUNIT_CASE(group_slice_members),
 	KUNIT_CASE(group_priority),
 	KUNIT_CASE(group_bad_input),
 	KUNIT_CASE_SLOW(group_panthor_scenario),
