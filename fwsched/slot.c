@@ -450,9 +450,11 @@ static u64 fwsched_slot_slice_used(struct fwsched_slot_holder *h, ktime_t now)
 }
 
 /*
- * No other victim for a waiter of level @p: a holder of its level or below
- * whose slice is over, the one that used most first.  @next: the earliest
- * end of a slice still running among those holders, if earlier.
+ * No other victim for a waiter of level @p: a holder whose slot it may
+ * take and whose slice is over, the one that used most first (as with the
+ * job quantum, any level: who then gets the slot is the grant's choice, by
+ * level and age).  @next: the earliest end of a slice still running among
+ * those holders, if earlier.
  */
 static struct fwsched_slot_holder *
 fwsched_slot_slice_victim(struct fwsched_slot_pool *pool, int p, ktime_t now,
@@ -464,7 +466,7 @@ fwsched_slot_slice_victim(struct fwsched_slot_pool *pool, int p, ktime_t now,
 
 	list_for_each_entry(h, &pool->holders, link) {
 		if (h->yield || h->state != FWSCHED_SLOT_HELD || !h->bound ||
-		    h->prio > p || !fwsched_slot_may_take(pool, p, h->prio))
+		    !fwsched_slot_may_take(pool, p, h->prio))
 			continue;
 		used = fwsched_slot_slice_used(h, now);
 		if (used >= pool->slice_ns) {
@@ -497,8 +499,8 @@ static void fwsched_slot_slice_arm(struct fwsched_slot_pool *pool, ktime_t when)
  * serves: for each, unless a holder is already giving its slot back, ask
  * one to.  On demand, an idle holder of the lowest level goes first; else
  * a busy holder below the waiter's level, lowest level and oldest first;
- * else, with time slices, a holder of its level or below whose slice is
- * over (the slice timer is armed for the next such end).
+ * else, with time slices, a holder whose slice is over (the slice timer is
+ * armed for the next such end).
  */
 static void fwsched_slot_make_room(struct fwsched_slot_pool *pool)
 {

@@ -967,8 +967,9 @@ static int run_qmem(enum impl im, unsigned int rep)
  * queue give the share.  Three variants: plain; grouped (fwsched: the
  * queues in 16 slot groups of 4 of one level, a group per slot; drm_sched
  * has no groups and runs as in plain); long (a quarter of each level's
- * queues have 20 ms jobs; fwsched's pool adds a 10 ms time slice, no
- * preemption in this firmware, so an expired holder drains).
+ * queues have 20 ms jobs; fwsched's pool adds a 10 ms time slice to the
+ * job quantum, whichever ends first; no preemption in this firmware, so a
+ * holder whose slice is over drains).
  */
 #define SLOTS_QUEUES	64
 #define SLOTS_NR	8
