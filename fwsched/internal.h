@@ -102,6 +102,8 @@ struct fwsched_slot_holder {
 	unsigned int nr_busy;
 	/** @nr_wants: members with jobs pending (&fwsched_slot_ref.wants). */
 	unsigned int nr_wants;
+	/** @nr_asked: members whose ready job was refused a slot. */
+	unsigned int nr_asked;
 	/** @state: FWSCHED_SLOT_* (slot.c). */
 	u8 state;
 	/** @prio: the level the pool counts the holder at. */
@@ -164,6 +166,13 @@ struct fwsched_slot_ref {
 	bool busy;
 	/** @wants: the queue has jobs pending, as its work item last saw. */
 	bool wants;
+	/**
+	 * @asked: its ready job was refused a slot, in its work item's
+	 * current or last run.
+	 */
+	bool asked;
+	/** @tried: its work item's current run asked for the slot. */
+	bool tried;
 	/** @epoch: the holder's grant that @runs and @spent count in. */
 	u32 epoch;
 	/** @spent: refused in @epoch for its quantum. */

@@ -144,6 +144,18 @@ static void holder_slice_sync(struct fwsched_slot_holder *h)
 	h->slice_mark = now;
 }
 
+/* The member's ready job was refused a slot (@asked), or not any more. */
+static void ref_ask(struct fwsched_slot_ref *ref, bool asked)
+{
+	if (asked != ref->asked) {
+		if (asked)
+			ref->holder->nr_asked++;
+		else
+			ref->holder->nr_asked--;
+		ref->asked = asked;
+	}
+}
+
 /* Record what a member's work item saw: jobs in flight, jobs pending. */
 static void ref_set(struct fwsched_slot_ref *ref, bool busy, bool wants)
 {
@@ -165,6 +177,8 @@ static void ref_set(struct fwsched_slot_ref *ref, bool busy, bool wants)
 			h->nr_wants--;
 		ref->wants = wants;
 	}
+	if (!wants)
+		ref_ask(ref, false);
 }
 
 /*
@@ -734,6 +748,7 @@ again:
 	ok = false;
 	spin_lock_irqsave(&pool->lock, flags);
 	ref_set(ref, ref->busy, true);
+	ref->tried = true;
 	if (h->state == FWSCHED_SLOT_NONE) {
 		fwsched_slot_wait(pool, h);
 		fwsched_slot_dispatch(pool);
@@ -764,6 +779,8 @@ again:
 			ok = true;
 		}
 	}
+	if (bind < 0)
+		ref_ask(ref, !ok);
 	spin_unlock_irqrestore(&pool->lock, flags);
 
 	if (bind >= 0) {
@@ -854,6 +871,10 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 
 	spin_lock_irqsave(&pool->lock, flags);
 	ref_set(ref, !idle, more);
+	/* A run that did not ask (stopped, waiting on a dependency) withdraws. */
+	if (!ref->tried)
+		ref_ask(ref, false);
+	ref->tried = false;
 	if (h->state != FWSCHED_SLOT_HELD || h->binding || h->unbinding) {
 		spin_unlock_irqrestore(&pool->lock, flags);
 		return;
@@ -880,6 +901,16 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 		return;
 	}
 
+	/*
+	 * Granted, not yet bound, and a member's ready job was refused a
+	 * slot in this member's run or its last one: this run began before
+	 * the grant, and the grant queued that member's work item, which
+	 * binds.  Giving the slot back here would hand the turn on unused.
+	 */
+	if (!h->bound && !h->yield && h->nr_asked) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return;
+	}
 	h->idle = true;
 	if (!h->yield && pool->release == FWSCHED_SLOT_RELEASE_ON_DEMAND) {
 		/* A member refused for its quantum runs again after a release. */
