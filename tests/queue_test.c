@@ -662,6 +662,12 @@ static void queue_errors(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, mock_ring_wait_ran(ring, 2));
 	mock_ring_advance(ring, 1, 0);
 	KUNIT_EXPECT_TRUE(test, mock_wait(f4, WAIT_MS));
+	/*
+	 * f2 completed at run_job and is held back until f1 signals; its
+	 * release need not come before f4's chain does: wait for it too.
+	 */
+	KUNIT_EXPECT_TRUE_MSG(test, mock_wait(f2, WAIT_MS),
+			      "a job that failed in run_job never signalled");
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(f1), -EIO);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(f2), -ENODEV);
 	KUNIT_EXPECT_EQ_MSG(test, dma_fence_get_status(f3), -EIO,
