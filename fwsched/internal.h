@@ -124,8 +124,6 @@ struct fwsched_slot_holder {
 	u16 passed;
 	/** @slot: the slot held, or -1. */
 	int slot;
-	/** @epoch: grants to this holder; a member's quantum is per grant. */
-	u32 epoch;
 	/** @nr_spent: members refused this grant for their quantum. */
 	unsigned int nr_spent;
 	/** @wait_grants: pool grant count when the wait began. */
@@ -173,8 +171,11 @@ struct fwsched_slot_ref {
 	bool asked;
 	/** @tried: its work item's current run asked for the slot. */
 	bool tried;
-	/** @epoch: the holder's grant that @runs and @spent count in. */
-	u32 epoch;
+	/**
+	 * @epoch: the holder's &fwsched_slot_stats.grants when @runs and
+	 * @spent began counting: a member's quantum is per grant.
+	 */
+	u64 epoch;
 	/** @spent: refused in @epoch for its quantum. */
 	bool spent;
 	/** @runs: jobs run in @epoch; its work item's, after run_job. */

@@ -96,8 +96,6 @@ struct fwsched_group {
 	struct fwsched_slot_holder holder;
 	/** @priv: constant. */
 	void *priv;
-	/** @prio: the last priority set; READ_ONCE. */
-	enum fwsched_priority prio;
 };
 
 static struct fwsched_queue *ref_queue(struct fwsched_slot_ref *ref)
@@ -445,7 +443,6 @@ static void fwsched_slot_grant(struct fwsched_slot_pool *pool,
 	h->idle = false;
 	h->bound = false;
 	h->passed = 0;
-	h->epoch++;
 	h->nr_spent = 0;
 	h->slice_used = 0;
 	h->slice_on = false;
@@ -719,8 +716,8 @@ void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool
 static bool fwsched_slot_spent(struct fwsched_slot_pool *pool,
 			       struct fwsched_slot_ref *ref)
 {
-	if (ref->epoch != ref->holder->epoch) {
-		ref->epoch = ref->holder->epoch;
+	if (ref->epoch != ref->holder->stats.grants) {
+		ref->epoch = ref->holder->stats.grants;
 		ref->runs = 0;
 		ref->spent = false;
 	}
@@ -946,7 +943,7 @@ static void holder_set_prio(struct fwsched_slot_holder *h, enum fwsched_priority
 	struct fwsched_slot_pool *pool = h->pool;
 
 	lockdep_assert_held(&pool->lock);
-	h->next_prio = prio;
+	WRITE_ONCE(h->next_prio, prio);
 	switch (h->state) {
 	case FWSCHED_SLOT_NONE:
 		h->prio = prio;
@@ -1179,7 +1176,6 @@ struct fwsched_group *fwsched_group_create(const struct fwsched_group_args *args
 	holder_init(&group->holder, pool, group, args->priority,
 		    dma_fence_context_alloc(1));
 	group->priv = args->priv;
-	group->prio = args->priority;
 	spin_lock_irqsave(&pool->lock, flags);
 	pool->nr_groups++;
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -1254,7 +1250,6 @@ int fwsched_group_set_priority(struct fwsched_group *group,
 	if ((unsigned int)priority >= FWSCHED_PRIO_COUNT)
 		return -EINVAL;
 	spin_lock_irqsave(&pool->lock, flags);
-	WRITE_ONCE(group->prio, priority);
 	holder_set_prio(&group->holder, priority);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return 0;
@@ -1270,7 +1265,8 @@ EXPORT_SYMBOL_GPL(fwsched_group_set_priority);
  */
 enum fwsched_priority fwsched_group_priority(const struct fwsched_group *group)
 {
-	return READ_ONCE(group->prio);
+	/* The level set last (it counts once the slot is given back). */
+	return READ_ONCE(group->holder.next_prio);
 }
 EXPORT_SYMBOL_GPL(fwsched_group_priority);
 
