@@ -344,13 +344,7 @@ static void fwdep_mixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mock_ring_advance(a, 1, 0), 1);
 	KUNIT_EXPECT_EQ(test, mock_ring_advance(b, 1, 0), 1);
 	KUNIT_EXPECT_TRUE(test, mock_wait(fb, WAIT_MS));
-
-	mock_ring_destroy(b);
-	mock_ring_destroy(a);
-	mock_expect_clean(test, a);
-	mock_expect_clean(test, b);
-	dma_fence_put(fa);
-	dma_fence_put(fb);
+	fwdep_end(test, a, b, fa, fb);
 }
 
 struct starter {
