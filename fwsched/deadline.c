@@ -25,7 +25,7 @@ static void fwsched_finished_queue_deadline(struct fwsched_finished *fin)
 	fin->queued = true;
 	dma_fence_get(&fin->fence.base);
 	llist_add(&fin->deadline_node, &q->deadlines);
-	queue_work(q->wq, &q->work);
+	fwsched_queue_kick(q);
 }
 
 /*

@@ -171,11 +171,23 @@ static int fwsched_queues_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(fwsched_queues);
 
+static int fwsched_runners_show(struct seq_file *m, void *unused)
+{
+	u64 dispatches, passes;
+
+	fwsched_runner_stats(&dispatches, &passes);
+	seq_printf(m, "dispatches=%llu passes=%llu\n", dispatches, passes);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(fwsched_runners);
+
 void fwsched_debugfs_init(void)
 {
 	fwsched_debugfs = debugfs_create_dir("fwsched", NULL);
 	debugfs_create_file("queues", 0444, fwsched_debugfs, NULL,
 			    &fwsched_queues_fops);
+	debugfs_create_file("runners", 0444, fwsched_debugfs, NULL,
+			    &fwsched_runners_fops);
 }
 
 void fwsched_debugfs_exit(void)

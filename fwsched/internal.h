@@ -206,7 +206,8 @@ struct fwsched_slot_ref {
  * - C: constant after fwsched_queue_create().
  * - L: @lock, a plain spinlock, never taken in a fence callback or irq.
  * - R: the holder of the run right (the head of @pending in particular).
- * - W: the queue's work item, or destroy once it is disabled.
+ * - W: the queue's work (its work item, or a runner: one at a time), or
+ *   destroy once it is disabled.
  * - P: the slot pool's lock (see &struct fwsched_slot_ref).
  * - A: atomic or lock-free, any context.
  * - M: fwsched's debug mutex (debug.c).
@@ -218,10 +219,21 @@ struct fwsched_queue {
 	const struct fwsched_queue_ops *ops;
 	/** @timeline: C. Issues the finished fences. */
 	struct fwsched_timeline *timeline;
-	/** @wq: C. */
+	/** @wq: C. The driver's workqueue, or NULL: the runners run @work. */
 	struct workqueue_struct *wq;
-	/** @work: A. Runs ready jobs and frees finished ones. */
+	/**
+	 * @work: A. Runs ready jobs and frees finished ones: the work item
+	 * on @wq, else fwsched_queue_pass() from a runner (runner.c).
+	 */
 	struct work_struct work;
+	/** @kick: A. Without @wq: KICK_* (runner.c), the work item's state. */
+	atomic_t kick;
+	/** @kick_node: A. On a runner's list while KICK_PENDING. */
+	struct llist_node kick_node;
+#ifdef CONFIG_LOCKDEP
+	/** @in_pass: A. Debug kernels: fwsched_queue_pass() is running. */
+	atomic_t in_pass;
+#endif
 	/** @destroy_work: A. fwsched_queue_destroy_async(). */
 	struct work_struct destroy_work;
 	/** @priv: C. */
@@ -359,6 +371,7 @@ static inline struct fwsched_finished *to_finished(struct fwsched_fence *f)
 }
 
 /* queue.c: the run right, the ring and jobs, for timeout.c and deadline.c. */
+void fwsched_queue_pass(struct fwsched_queue *q);
 bool fwsched_queue_own(struct fwsched_queue *q);
 void fwsched_queue_disown(struct fwsched_queue *q, bool kick)
 	__releases(&q->lock);
@@ -441,13 +454,36 @@ bool fwsched_slot_acquire(struct fwsched_queue *q);
 void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more);
 void fwsched_slot_set_prio(struct fwsched_queue *q, enum fwsched_priority prio);
 
+/* runner.c: a queue's work, on its workqueue or on the runners. */
+#define KICK_PENDING	BIT(0)	/* on a runner's list */
+#define KICK_RUNNING	BIT(1)	/* a runner is running it */
+#define KICK_RERUN	BIT(2)	/* kicked while running: run again */
+#define KICK_OFF	BIT(3)	/* kicks are switched off */
+#define KICK_WAITER	BIT(4)	/* someone waits for the runs to end */
+void fwsched_queue_kick_init(struct fwsched_queue *q, struct workqueue_struct *wq);
+void fwsched_queue_kick(struct fwsched_queue *q);
+void fwsched_queue_kick_flush(struct fwsched_queue *q);
+void fwsched_queue_kick_disable(struct fwsched_queue *q);
+void fwsched_queue_kick_enable(struct fwsched_queue *q);
+void fwsched_runner_stats(u64 *dispatches, u64 *passes);
+int fwsched_runners_init(void);
+void fwsched_runners_exit(void);
+
+/* Was @q kicked and not yet run?  work_pending() for tests. */
+static inline bool fwsched_queue_kick_pending(struct fwsched_queue *q)
+{
+	if (q->wq)
+		return work_pending(&q->work);
+	return atomic_read(&q->kick) & (KICK_PENDING | KICK_RERUN);
+}
+
 /* debug.c: the list of queues behind debugfs. */
 void fwsched_debug_add(struct fwsched_queue *q);
 void fwsched_debug_remove(struct fwsched_queue *q);
 void fwsched_debugfs_init(void);
 void fwsched_debugfs_exit(void);
 
-/* main.c: fwsched's own workqueues. */
+/* main.c: fwsched's own workqueues (fwsched_wq runs the runners). */
 extern struct workqueue_struct *fwsched_wq;
 extern struct workqueue_struct *fwsched_destroy_wq;
 extern struct workqueue_struct *fwsched_timeout_wq;

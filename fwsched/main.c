@@ -44,8 +44,9 @@ static void fwsched_lockdep_prime(void)
 }
 
 /*
- * The default workqueue of queues whose driver passes none.  It runs the
- * fence-signalling path, so it must make progress under memory pressure.
+ * The runners' workqueue (runner.c): they run the queues whose driver
+ * passes no workqueue.  It runs the fence-signalling path, so it must make
+ * progress under memory pressure.
  */
 struct workqueue_struct *fwsched_wq;
 /* fwsched_queue_destroy_async(): waits for hardware, so not in reclaim. */
@@ -64,9 +65,14 @@ static int __init fwsched_init(void)
 	if (ret)
 		return ret;
 	fwsched_lockdep_prime();
+	ret = fwsched_runners_init();
+	if (ret)
+		return ret;
 	fwsched_wq = alloc_workqueue("fwsched", WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_PERCPU, 0);
-	if (!fwsched_wq)
+	if (!fwsched_wq) {
+		fwsched_runners_exit();
 		return -ENOMEM;
+	}
 	fwsched_destroy_wq = alloc_workqueue("fwsched_destroy", WQ_UNBOUND, 0);
 	fwsched_timeout_wq = alloc_workqueue("fwsched_timeout", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	if (!fwsched_destroy_wq || !fwsched_timeout_wq) {
@@ -75,6 +81,7 @@ static int __init fwsched_init(void)
 		if (fwsched_destroy_wq)
 			destroy_workqueue(fwsched_destroy_wq);
 		destroy_workqueue(fwsched_wq);
+		fwsched_runners_exit();
 		return -ENOMEM;
 	}
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
@@ -94,6 +101,7 @@ static void __exit fwsched_exit(void)
 	destroy_workqueue(fwsched_timeout_wq);
 	destroy_workqueue(fwsched_destroy_wq);
 	destroy_workqueue(fwsched_wq);
+	fwsched_runners_exit();
 	/*
 	 * A reader may be inside dma_fence_timeline_name() on a fence that
 	 * was signalled a moment ago, still holding our ops pointer, and the

@@ -21,7 +21,6 @@
 
 #define FWSCHED_MAX_DEPS 4096
 
-static void fwsched_queue_work(struct work_struct *work);
 static void fwsched_queue_destroy_work(struct work_struct *work);
 static void fwsched_job_run(struct fwsched_job *job);
 
@@ -81,7 +80,7 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	kref_init(&q->ref);
 	q->ops = args->ops;
 	q->timeline = tl;
-	q->wq = args->wq ?: fwsched_wq;
+	fwsched_queue_kick_init(q, args->wq);
 	q->priv = args->priv;
 	spin_lock_init(&q->lock);
 	q->state = FWSCHED_QUEUE_RUNNING;
@@ -100,7 +99,6 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	q->stats_on = args->stats;
 	init_llist_head(&q->done);
 	atomic_set(&q->callbacks, 0);
-	INIT_WORK(&q->work, fwsched_queue_work);
 	INIT_WORK(&q->destroy_work, fwsched_queue_destroy_work);
 	/* A group's grant may queue the work item from here on. */
 	if (pool)
@@ -208,7 +206,7 @@ int fwsched_queue_set_priority(struct fwsched_queue *queue,
 	}
 	spin_unlock(&queue->lock);
 	if (!ret)
-		queue_work(queue->wq, &queue->work);
+		fwsched_queue_kick(queue);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_set_priority);
@@ -591,7 +589,7 @@ void fwsched_queue_disown(struct fwsched_queue *q, bool kick)
 	lockdep_assert_held(&q->lock);
 	/* The work item left deadlines for whoever held the right. */
 	if (kick && (!list_empty(&q->pending) || !llist_empty(&q->deadlines)))
-		queue_work(q->wq, &q->work);
+		fwsched_queue_kick(q);
 	q->running = false;
 	spin_unlock(&q->lock);
 	wake_up_var(&q->running);
@@ -719,7 +717,7 @@ int fwsched_job_push(struct fwsched_job *job)
 	 * Under the lock: once it is dropped the job may run and be freed,
 	 * and a destroy on another thread may then free the queue.
 	 */
-	queue_work(q->wq, &q->work);
+	fwsched_queue_kick(q);
 	spin_unlock(&q->lock);
 	return 0;
 }
@@ -737,7 +735,7 @@ static void fwsched_job_dep_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 {
 	struct fwsched_job *job = container_of(cb, struct fwsched_job, cb);
 
-	queue_work(job->queue->wq, &job->queue->work);
+	fwsched_queue_kick(job->queue);
 }
 
 /* ---- waits the firmware resolves ------------------------------------------ */
@@ -826,7 +824,7 @@ static noinline void fwsched_job_submitted(struct fwsched_job *job)
 	spin_lock(&q->lock);
 	/* A waiter's job, and so its queue, lives while it is listed. */
 	list_for_each_entry(w, &q->fw_waiters, fw_wait_link)
-		queue_work(w->queue->wq, &w->queue->work);
+		fwsched_queue_kick(w->queue);
 	spin_unlock(&q->lock);
 }
 
@@ -1009,7 +1007,7 @@ static void fwsched_job_hw_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 	trace_fwsched_job_done(job, job->error);
 	fwsched_fence_signal(job->finished, job->error);
 	llist_add(&job->done_node, &q->done);
-	queue_work(q->wq, &q->work);
+	fwsched_queue_kick(q);
 	if (atomic_dec_and_test(&q->callbacks))
 		wake_up_var(&q->callbacks);
 }
@@ -1153,10 +1151,27 @@ static void fwsched_queue_slot_update(struct fwsched_queue *q)
 		fwsched_slot_update(q, idle, more && !dead);
 }
 
-static void fwsched_queue_work(struct work_struct *work)
+/* Debug kernels check that a queue's passes never overlap. */
+static inline void fwsched_queue_pass_enter(struct fwsched_queue *q)
 {
-	struct fwsched_queue *q = container_of(work, struct fwsched_queue, work);
+#ifdef CONFIG_LOCKDEP
+	WARN_ONCE(atomic_xchg(&q->in_pass, 1), "fwsched: two passes of one queue at once");
+#endif
+}
+
+static inline void fwsched_queue_pass_leave(struct fwsched_queue *q)
+{
+#ifdef CONFIG_LOCKDEP
+	atomic_set_release(&q->in_pass, 0);
+#endif
+}
+
+/* The queue's work: on its work item, or from a runner. */
+void fwsched_queue_pass(struct fwsched_queue *q)
+{
 	bool cookie;
+
+	fwsched_queue_pass_enter(q);
 
 	cookie = fwsched_signalling_begin();
 	/*
@@ -1176,6 +1191,7 @@ static void fwsched_queue_work(struct work_struct *work)
 	if (q->slot.pool)
 		fwsched_queue_slot_update(q);
 	fwsched_signalling_end(cookie);
+	fwsched_queue_pass_leave(q);
 }
 
 /*
@@ -1225,7 +1241,7 @@ void fwsched_queue_stop(struct fwsched_queue *queue)
 	/* Destroyed (kept by a reference): nothing runs any more. */
 	if (dead)
 		return;
-	flush_work(&queue->work);
+	fwsched_queue_kick_flush(queue);
 	/* A direct push or the timeout handler may still be in run_job. */
 	wait_var_event(&queue->running, !fwsched_queue_owned(queue));
 }
@@ -1252,7 +1268,7 @@ void fwsched_queue_start(struct fwsched_queue *queue)
 	}
 	spin_unlock(&queue->lock);
 	if (started)
-		queue_work(queue->wq, &queue->work);
+		fwsched_queue_kick(queue);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_start);
 
@@ -1329,7 +1345,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	 * fwsched_queue_start(), a deadline, a slot grant or a hardware-fence
 	 * callback finds it disabled.
 	 */
-	disable_work_sync(&queue->work);
+	fwsched_queue_kick_disable(queue);
 	cookie = fwsched_signalling_begin();
 	fwsched_queue_reap(queue);
 	fwsched_signalling_end(cookie);

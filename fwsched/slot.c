@@ -118,7 +118,7 @@ static void holder_kick(struct fwsched_slot_holder *h)
 	lockdep_assert_held(&h->pool->lock);
 	list_for_each_entry(ref, &h->members, member) {
 		q = ref_queue(ref);
-		queue_work(q->wq, &q->work);
+		fwsched_queue_kick(q);
 	}
 }
 

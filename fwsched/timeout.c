@@ -195,7 +195,7 @@ void fwsched_queue_timeout_work(struct work_struct *work)
 	}
 	spin_unlock(&q->lock);
 
-	disable_work_sync(&q->work);
+	fwsched_queue_kick_disable(q);
 	/* Wait for a direct push that is calling run_job to finish. */
 	wait_var_event(&q->running, fwsched_queue_own(q));
 	spin_lock(&q->lock);
@@ -225,6 +225,6 @@ void fwsched_queue_timeout_work(struct work_struct *work)
 	}
 	spin_lock(&q->lock);
 	fwsched_queue_disown(q, false);
-	enable_work(&q->work);
-	queue_work(q->wq, &q->work);
+	fwsched_queue_kick_enable(q);
+	fwsched_queue_kick(q);
 }

@@ -108,8 +108,16 @@
  * one run of the work item runs every job that is ready.
  *
  * Workqueues: a queue owns no thread.  Its work item runs on the workqueue
- * the driver passes in, or on fwsched's own (WQ_MEM_RECLAIM).  Many queues
- * may share one workqueue.
+ * the driver passes in (&fwsched_queue_args.wq; many queues may share one),
+ * or, by default, on fwsched's runners: one work item per CPU on fwsched's
+ * own workqueue (WQ_MEM_RECLAIM, high priority) that runs every queue
+ * kicked on that CPU, and the queues kicked while it runs (a dependency on
+ * another queue's job, a hardware fence signalled in run_job), in one
+ * dispatch.  A queue is run by one runner at a time, and everything said
+ * here of "the work item" holds for it.  Since the callbacks on a runner
+ * may not sleep, a queue holds up the others on its CPU only for as long
+ * as its own pass; give a queue a workqueue of its own if the driver needs
+ * its work ordered against other work items.
  */
 
 /**
@@ -407,8 +415,9 @@ struct fwsched_queue_ops {
  * @ops: the driver's callbacks; must outlive the queue
  * @name: timeline name of the finished fences; copied; 1 to 63 bytes
  * @driver_name: driver name of the finished fences; copied; 1 to 63 bytes
- * @wq: workqueue for the queue's work item, or NULL for fwsched's own.  A
- *	driver's workqueue must be WQ_MEM_RECLAIM and outlive the queue.
+ * @wq: workqueue for the queue's work item, or NULL for fwsched's runners
+ *	(see "Workqueues").  A driver's workqueue must be WQ_MEM_RECLAIM and
+ *	outlive the queue.
  * @credit_limit: ring size in credits; at least 1 (any u32: credit
  *	arithmetic cannot wrap)
  * @priority: initial &enum fwsched_priority

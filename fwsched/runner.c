@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fwsched runners: one work item per CPU that runs every queue kicked on
+ * that CPU, for the queues on fwsched's own workqueue.
+ *
+ * Copyright (C) 2026 The fwsched authors
+ */
+
+#include <linux/lockdep.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
+#include <linux/wait_bit.h>
+
+#include "internal.h"
+
+/**
+ * DOC: runners
+ *
+ * A queue created without a workqueue of the driver's is run by fwsched's
+ * runners: one work item per CPU on fwsched's workqueue, with a lock-free
+ * list of the queues kicked on that CPU.  A kick that finds its queue
+ * neither pending nor being run puts it on the list; a kick that finds the
+ * list empty and its runner not running queues the runner.  One runner
+ * pass then runs every queue on the list, and the queues kicked while it
+ * runs (a hardware fence signalled inside run_job, a dependency on a
+ * job of another queue), before it returns.  So at any number of queues a
+ * batch of kicks costs one work dispatch, as one queue's work item does
+ * for a batch of its own jobs.
+ *
+ * A queue is run by one runner at a time, as a work item is by one
+ * worker: a kick while it runs marks it to run again, and the runner that
+ * runs it does so before it lets it go.  Every field of the queue the
+ * work item touches (W in &struct fwsched_queue) stays under that rule.
+ *
+ * What the work item promised stays: a kick after the state it announces
+ * is published runs the queue after that state is visible (every state
+ * change of @kick is a full barrier); a queue's kicks may be switched off
+ * and on (the timeout handler and destroy do), and waiting for a queue's
+ * runs to finish is a wait on @kick, with the runners' lockdep map taken
+ * as flush_work() takes the work item's.  Driver callbacks on a runner
+ * must not sleep (they are on the signalling path anyway), so one queue
+ * never holds up the others on its CPU for longer than its own pass.
+ */
+
+/**
+ * struct fwsched_runner - the runner of one CPU
+ *
+ * Per CPU, for the life of the module.
+ */
+struct fwsched_runner {
+	/** @list: A. Queues kicked on this CPU and not yet run (@kick_node). */
+	struct llist_head list;
+	/** @active: A. The work function is between its first and last look at @list. */
+	bool active;
+	/** @cpu: C. */
+	int cpu;
+	/** @dispatches: @work's. Times the work function ran. */
+	u64 dispatches;
+	/** @passes: @work's. Queue passes it ran. */
+	u64 passes;
+	/** @work: A. Runs the queues on @list. */
+	struct work_struct work;
+};
+
+static struct fwsched_runner __percpu *fwsched_runners;
+
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+static struct lock_class_key fwsched_runner_key;
+static struct lockdep_map fwsched_runner_map =
+	STATIC_LOCKDEP_MAP_INIT("fwsched_runner", &fwsched_runner_key);
+#endif
+
+/* Run @q, taken off @r's list by @r's work function. */
+static void fwsched_runner_run(struct fwsched_runner *r, struct fwsched_queue *q)
+{
+	int old = atomic_read(&q->kick), new;
+
+	do {
+		new = old & ~KICK_PENDING;
+		if (!(old & KICK_OFF))
+			new |= KICK_RUNNING;
+	} while (!atomic_try_cmpxchg(&q->kick, &old, new));
+	if (!(new & KICK_RUNNING))
+		goto out;	/* switched off while on the list */
+
+	fwsched_queue_pass(q);
+	WRITE_ONCE(r->passes, r->passes + 1);
+
+	/*
+	 * Kicked meanwhile: back on the list, behind the queues kicked before
+	 * it, rather than run again at once.
+	 */
+	old = atomic_read(&q->kick);
+	do {
+		if ((old & KICK_RERUN) && !(old & KICK_OFF))
+			new = (old & ~(KICK_RUNNING | KICK_RERUN)) | KICK_PENDING;
+		else
+			new = old & ~(KICK_RUNNING | KICK_RERUN | KICK_WAITER);
+	} while (!atomic_try_cmpxchg(&q->kick, &old, new));
+	if (new & KICK_PENDING) {
+		llist_add(&q->kick_node, &r->list);
+		return;
+	}
+out:
+	/* @q may be freed from here on: wake_up_var() only hashes it. */
+	if (old & KICK_WAITER)
+		wake_up_var(&q->kick);
+}
+
+static void fwsched_runner_work(struct work_struct *work)
+{
+	struct fwsched_runner *r = container_of(work, struct fwsched_runner, work);
+	struct fwsched_queue *q, *next;
+	struct llist_node *list;
+
+	WRITE_ONCE(r->active, true);
+	WRITE_ONCE(r->dispatches, r->dispatches + 1);
+	lock_map_acquire(&fwsched_runner_map);
+	for (;;) {
+		/* A full barrier: our @active store is before it. */
+		list = llist_del_all(&r->list);
+		if (!list) {
+			WRITE_ONCE(r->active, false);
+			/* Pairs with the barrier of llist_add() in the kick. */
+			smp_mb();
+			if (llist_empty(&r->list))
+				break;
+			WRITE_ONCE(r->active, true);
+			continue;
+		}
+		/* Kicked first, run first. */
+		list = llist_reverse_order(list);
+		llist_for_each_entry_safe(q, next, list, kick_node)
+			fwsched_runner_run(r, q);
+	}
+	lock_map_release(&fwsched_runner_map);
+}
+
+/*
+ * Kick a queue on the runners: run it after the state published before
+ * this call is visible.  Any context; the caller keeps @q alive until
+ * this returns (the runner may run and let go of it before then).
+ */
+static void fwsched_runner_kick(struct fwsched_queue *q)
+{
+	struct fwsched_runner *r;
+	int old, new;
+
+	/* The state the caller published is before our look at @kick. */
+	smp_mb();
+	old = atomic_read(&q->kick);
+	do {
+		if (old & (KICK_PENDING | KICK_OFF | KICK_RERUN))
+			return;
+		new = old | (old & KICK_RUNNING ? KICK_RERUN : KICK_PENDING);
+	} while (!atomic_try_cmpxchg(&q->kick, &old, new));
+	if (new & KICK_RERUN)
+		return;
+
+	/* Any CPU's runner is correct; this one's is the cheapest. */
+	r = raw_cpu_ptr(fwsched_runners);
+	if (llist_add(&q->kick_node, &r->list) && !READ_ONCE(r->active))
+		queue_work_on(r->cpu, fwsched_wq, &r->work);
+}
+
+static void fwsched_queue_work(struct work_struct *work)
+{
+	fwsched_queue_pass(container_of(work, struct fwsched_queue, work));
+}
+
+/**
+ * fwsched_queue_kick() - have a queue's work run
+ * @q: the queue, kept alive by the caller until this returns
+ *
+ * Like queue_work() on the queue's work item: on the driver's workqueue if
+ * it gave one, else on the runners.  Does nothing while kicks are off.
+ *
+ * Context: any context.
+ */
+void fwsched_queue_kick(struct fwsched_queue *q)
+{
+	if (q->wq)
+		queue_work(q->wq, &q->work);
+	else
+		fwsched_runner_kick(q);
+}
+
+/* Are @q's runs over?  Asks to be woken when they are not. */
+static bool fwsched_runner_idle(struct fwsched_queue *q)
+{
+	return !(atomic_fetch_or(KICK_WAITER, &q->kick) & (KICK_PENDING | KICK_RUNNING));
+}
+
+static void fwsched_runner_wait(struct fwsched_queue *q)
+{
+	might_sleep();
+	lock_map_acquire(&fwsched_runner_map);
+	lock_map_release(&fwsched_runner_map);
+	wait_var_event(&q->kick, fwsched_runner_idle(q));
+}
+
+/**
+ * fwsched_queue_kick_flush() - wait for a queue's runs to finish
+ * @q: the queue
+ *
+ * flush_work() for the queue's work: on return, the runs kicked before
+ * the call have finished.
+ *
+ * Context: process context; sleeps.  Not from the queue's work.
+ */
+void fwsched_queue_kick_flush(struct fwsched_queue *q)
+{
+	if (q->wq)
+		flush_work(&q->work);
+	else
+		fwsched_runner_wait(q);
+}
+
+/**
+ * fwsched_queue_kick_disable() - switch a queue's kicks off
+ * @q: the queue
+ *
+ * disable_work_sync() for the queue's work: kicks do nothing from here on,
+ * a run not yet started never starts, and one in progress has finished on
+ * return.  Not nested: the timeout handler and destroy, its two users,
+ * never overlap (destroy disables the timeout first).
+ *
+ * Context: process context; sleeps.
+ */
+void fwsched_queue_kick_disable(struct fwsched_queue *q)
+{
+	if (q->wq) {
+		disable_work_sync(&q->work);
+		return;
+	}
+	WARN_ON(atomic_fetch_or(KICK_OFF, &q->kick) & KICK_OFF);
+	fwsched_runner_wait(q);
+}
+
+/**
+ * fwsched_queue_kick_enable() - switch a queue's kicks back on
+ * @q: the queue
+ *
+ * Kicks lost while they were off are not replayed: kick afterwards.
+ *
+ * Context: any context.
+ */
+void fwsched_queue_kick_enable(struct fwsched_queue *q)
+{
+	if (q->wq)
+		enable_work(&q->work);
+	else
+		atomic_andnot(KICK_OFF, &q->kick);
+}
+
+/* Set up @q's side: its work item, or its place on the runners. */
+void fwsched_queue_kick_init(struct fwsched_queue *q, struct workqueue_struct *wq)
+{
+	q->wq = wq;
+	INIT_WORK(&q->work, fwsched_queue_work);
+	atomic_set(&q->kick, 0);
+}
+
+/**
+ * fwsched_runner_stats() - what the runners did since fwsched was loaded
+ * @dispatches: out: work dispatches of the runners, all CPUs
+ * @passes: out: queue passes they ran
+ *
+ * Counters for debugfs and the tests, read without a lock: a snapshot
+ * while the runners are idle, an estimate otherwise.
+ *
+ * Context: any context.
+ */
+void fwsched_runner_stats(u64 *dispatches, u64 *passes)
+{
+	int cpu;
+
+	*dispatches = 0;
+	*passes = 0;
+	for_each_possible_cpu(cpu) {
+		struct fwsched_runner *r = per_cpu_ptr(fwsched_runners, cpu);
+
+		*dispatches += READ_ONCE(r->dispatches);
+		*passes += READ_ONCE(r->passes);
+	}
+}
+EXPORT_SYMBOL_GPL(fwsched_runner_stats);
+
+int fwsched_runners_init(void)
+{
+	int cpu;
+
+	fwsched_runners = alloc_percpu(struct fwsched_runner);
+	if (!fwsched_runners)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct fwsched_runner *r = per_cpu_ptr(fwsched_runners, cpu);
+
+		init_llist_head(&r->list);
+		r->cpu = cpu;
+		INIT_WORK(&r->work, fwsched_runner_work);
+	}
+	return 0;
+}
+
+/* After fwsched_wq is destroyed: no runner runs or is queued. */
+void fwsched_runners_exit(void)
+{
+	free_percpu(fwsched_runners);
+}
