@@ -993,7 +993,7 @@ static void queue_start_after_destroy(struct kunit *test)
 	fwsched_queue_suspend_timeout(q);
 	fwsched_queue_resume_timeout(q);
 	KUNIT_EXPECT_EQ(test, fwsched_queue_set_priority(q, FWSCHED_PRIO_HIGH), -ESHUTDOWN);
-	queued = work_pending(&q->work);
+	queued = fwsched_queue_kick_pending(q);
 	complete(&gate.open);
 	flush_workqueue(wq);
 	destroy_work_on_stack(&gate.work);
@@ -1021,7 +1021,7 @@ static void queue_deadline_unpushed_destroyed(struct kunit *test)
 	f = dma_fence_get(fwsched_job_finished(&mj->base));
 	mock_ring_destroy(ring);	/* the job keeps the queue's memory */
 	dma_fence_set_deadline(f, ktime_add_ms(ktime_get(), 1));
-	KUNIT_EXPECT_FALSE_MSG(test, work_pending(&q->work),
+	KUNIT_EXPECT_FALSE_MSG(test, fwsched_queue_kick_pending(q),
 			       "a deadline queued a destroyed queue's work item");
 	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj->base), -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(f), -ECANCELED);
@@ -1179,6 +1179,108 @@ static void queue_destroy_races_push(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ_MSG(test, unsignalled, 0, "a finished fence was left unsignalled");
 	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "a job was lost or freed twice (freed != pushed)");
+}
+
+/* ---- the runners ------------------------------------------------------------ */
+
+#define RUNNER_QUEUES 32
+
+/*
+ * Kicks of many queues on one CPU: one runner dispatch runs them all, where
+ * work items cost one dispatch per queue.  Pushed with preemption off, so
+ * that this CPU's runner cannot start before the last kick; run_job
+ * returns NULL, so nothing kicks a queue a second time.
+ */
+static void queue_runner_batch(struct kunit *test)
+{
+	struct mock_ring *ring[RUNNER_QUEUES];
+	struct mock_job *mj[RUNNER_QUEUES];
+	struct dma_fence *f[RUNNER_QUEUES];
+	int ret[RUNNER_QUEUES];
+	u64 d0, p0, d1, p1;
+	unsigned int i;
+
+	for (i = 0; i < RUNNER_QUEUES; i++) {
+		ring[i] = mock_ring_new(test, 4, MOCK_NULL, NULL);
+		mj[i] = mock_job_new(ring[i], 1, 0);
+		fwsched_job_arm(&mj[i]->base);
+		f[i] = dma_fence_get(fwsched_job_finished(&mj[i]->base));
+	}
+	fwsched_runner_stats(&d0, &p0);
+	preempt_disable();
+	for (i = 0; i < RUNNER_QUEUES; i++)
+		ret[i] = fwsched_job_push(&mj[i]->base);
+	preempt_enable();
+	for (i = 0; i < RUNNER_QUEUES; i++) {
+		KUNIT_EXPECT_EQ(test, ret[i], 0);
+		KUNIT_EXPECT_TRUE_MSG(test, mock_wait(f[i], WAIT_MS),
+				      "the job of queue %u never finished", i);
+	}
+	/* Destroy waits for the queue's runs: the counters are final then. */
+	for (i = 0; i < RUNNER_QUEUES; i++) {
+		mock_ring_destroy(ring[i]);
+		mock_expect_clean(test, ring[i]);
+		dma_fence_put(f[i]);
+	}
+	fwsched_runner_stats(&d1, &p1);
+	KUNIT_EXPECT_EQ_MSG(test, d1 - d0, 1,
+			    "%u queues kicked on one CPU took %llu runner dispatches",
+			    RUNNER_QUEUES, d1 - d0);
+	KUNIT_EXPECT_EQ_MSG(test, p1 - p0, RUNNER_QUEUES,
+			    "%u queues kicked once each took %llu passes",
+			    RUNNER_QUEUES, p1 - p0);
+}
+
+/*
+ * A chain across queues, pushed last job first, so that each job waits for
+ * its dependency through a callback and each hop is a kick from inside the
+ * runner (the previous job's fence signals in its pass): the whole chain
+ * still takes one dispatch, and the jobs finish in chain order.
+ */
+static void queue_runner_chain(struct kunit *test)
+{
+	struct mock_ring *ring[RUNNER_QUEUES];
+	struct mock_job *mj[RUNNER_QUEUES];
+	struct dma_fence *f[RUNNER_QUEUES];
+	int ret[RUNNER_QUEUES];
+	u64 d0, p0, d1, p1;
+	unsigned int i;
+
+	for (i = 0; i < RUNNER_QUEUES; i++) {
+		ring[i] = mock_ring_new(test, 4, MOCK_NULL, NULL);
+		mj[i] = mock_job_new(ring[i], 1, 1);
+		if (i)
+			ret[i] = fwsched_job_add_dependency(&mj[i]->base, dma_fence_get(f[i - 1]));
+		KUNIT_EXPECT_EQ(test, i ? ret[i] : 0, 0);
+		fwsched_job_arm(&mj[i]->base);
+		f[i] = dma_fence_get(fwsched_job_finished(&mj[i]->base));
+	}
+	fwsched_runner_stats(&d0, &p0);
+	preempt_disable();
+	for (i = RUNNER_QUEUES; i--; )
+		ret[i] = fwsched_job_push(&mj[i]->base);
+	preempt_enable();
+	for (i = 0; i < RUNNER_QUEUES; i++) {
+		KUNIT_EXPECT_EQ(test, ret[i], 0);
+		KUNIT_EXPECT_TRUE_MSG(test, mock_wait(f[i], WAIT_MS),
+				      "job %u of the chain never finished", i);
+		if (i && ktime_after(f[i - 1]->timestamp, f[i]->timestamp))
+			KUNIT_FAIL(test, "job %u finished before job %u it waits for",
+				   i, i - 1);
+	}
+	for (i = 0; i < RUNNER_QUEUES; i++) {
+		mock_ring_destroy(ring[i]);
+		mock_expect_clean(test, ring[i]);
+		dma_fence_put(f[i]);
+	}
+	fwsched_runner_stats(&d1, &p1);
+	KUNIT_EXPECT_EQ_MSG(test, d1 - d0, 1,
+			    "a chain over %u queues took %llu runner dispatches",
+			    RUNNER_QUEUES, d1 - d0);
+	/* Every queue once at the push, all but the first again at its hop. */
+	KUNIT_EXPECT_EQ_MSG(test, p1 - p0, 2 * RUNNER_QUEUES - 1,
+			    "a chain over %u queues took %llu passes",
+			    RUNNER_QUEUES, p1 - p0);
 }
 
 /* ---- stress on two CPUs ---------------------------------------------------- */
@@ -1533,6 +1635,8 @@ static struct kunit_case queue_test_cases[] = {
 	KUNIT_CASE(queue_credit_limit_wrap),
 	KUNIT_CASE(queue_push_after_destroy),
 	KUNIT_CASE(queue_destroy_races_push),
+	KUNIT_CASE(queue_runner_batch),
+	KUNIT_CASE(queue_runner_chain),
 	KUNIT_CASE_SLOW(queue_stress),
 	{}
 };
