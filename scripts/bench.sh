@@ -114,8 +114,11 @@ PLAN
 	# no guest instruction added): PROFILE_JOBS and twice as many jobs on
 	# PROFILE_QUEUES queues, instant completion.  insn_profile.py charges
 	# each block to its function and prints the difference per job.
+	# PROFILE_SCENARIO=hop profiles a dependency chain over the queues
+	# instead (per hop; PROFILE_QUEUES=2 is the README's hop).
 	pjobs=${PROFILE_JOBS:-5000}
 	pq=${PROFILE_QUEUES:-1}
+	psc=${PROFILE_SCENARIO:-spread}
 	so=$cache/tools/insn-count.so
 	mkdir -p "$cache/tools"
 	if [ ! -f "$so" ] || [ "$here/insn-count-plugin.c" -nt "$so" ] ||
@@ -128,7 +131,7 @@ PLAN
 			cat >"$plan" <<PLAN
 load fwsched
 load gpu-sched
-load tests/bench/fwsched_bench scenario=spread impl=$im jobs=$n reps=2 spread_queues=$pq
+load tests/bench/fwsched_bench scenario=$psc impl=$im jobs=$n reps=2 spread_queues=$pq
 grep '\[' /proc/kallsyms | sed 's/^/FWSCHED-KSYM /'
 unload fwsched_bench
 unload gpu-sched
@@ -138,7 +141,7 @@ PLAN
 				fw_boot "$kbuild" "$root" "$plan" "$ptmp/$im-$n.log" 1800
 		done
 		python3 "$here/insn_profile.py" --vmlinux "$kbuild/vmlinux" \
-			--jobs $((2 * pjobs)) --label "$im, $pq queue(s)" --top "${PROFILE_TOP:-30}" \
+			--jobs $((2 * pjobs)) --label "$im, $psc, $pq queue(s)" --top "${PROFILE_TOP:-30}" \
 			"$ptmp/$im-$pjobs.blocks" "$ptmp/$im-$pjobs.log" \
 			"$ptmp/$im-$((2 * pjobs)).blocks" "$ptmp/$im-$((2 * pjobs)).log" |
 			tee -a "$out/bench-$stamp.profile.txt"

@@ -32,13 +32,15 @@
 
 #include <fwsched/queue.h>
 
+#include "../../fwsched/internal.h"	/* fwsched_runner_stats() */
+
 static char *scenario = "all";
 module_param(scenario, charp, 0444);
 MODULE_PARM_DESC(scenario,
-		 "timed: throughput queues backpressure chain latency teardown slots all; memory, qmem, spread");
+		 "timed: throughput queues backpressure chain latency teardown slots all; memory, qmem, spread, hop");
 static unsigned int spread_queues = 1;
 module_param(spread_queues, uint, 0444);
-MODULE_PARM_DESC(spread_queues, "queues of the spread scenario (make bench PROFILE=1)");
+MODULE_PARM_DESC(spread_queues, "queues of the spread and hop scenarios (make bench PROFILE=1)");
 static char *impl = "all";
 module_param(impl, charp, 0444);
 MODULE_PARM_DESC(impl, "fwsched, fwsched_direct, drm_wq, drm_shared, floor or all");
@@ -569,7 +571,7 @@ static int run_spread(const char *sc, enum impl im, unsigned int rep,
 {
 	struct bring **r;
 	unsigned int i, created = 0, k0 = nr_kthreads();
-	u64 t0, t1, t2, t3, sw;
+	u64 t0, t1, t2, t3, sw, d0, p0, d1, p1;
 	int ret = 0;
 
 	if (!n || !nq)
@@ -593,6 +595,7 @@ static int run_spread(const char *sc, enum impl im, unsigned int rep,
 	}
 
 	bench_expect(n);
+	fwsched_runner_stats(&d0, &p0);
 	sw = nr_switches();
 	t1 = ktime_get_ns();
 	for (i = 0; i < n; i++) {
@@ -611,6 +614,10 @@ static int run_spread(const char *sc, enum impl im, unsigned int rep,
 		REPORT(sc, im, rep, "queues=%u jobs=%u ns_per_job=%llu", nq, n, (t2 - t1) / n);
 		REPORT(sc, im, rep, "queues=%u jobs=%u switches_per_job_x1000=%llu", nq, n,
 		       sw * 1000 / n);
+		fwsched_runner_stats(&d1, &p1);
+		if (im == FWSCHED)
+			REPORT(sc, im, rep, "queues=%u jobs=%u dispatches_per_job_x1000=%llu",
+			       nq, n, (d1 - d0) * 1000 / n);
 	}
 out:
 	t2 = ktime_get_ns();
@@ -695,7 +702,7 @@ static int run_chain(enum impl im, unsigned int rep, unsigned int nq, unsigned i
 	struct bring *r[8];
 	struct dma_fence *prev = NULL;
 	unsigned int i, created = 0;
-	u64 t0, t1;
+	u64 t0, t1, d0, p0, d1, p1;
 	int ret = 0;
 
 	if (fw != CHAIN_INSTANT &&
@@ -713,6 +720,7 @@ static int run_chain(enum impl im, unsigned int rep, unsigned int nq, unsigned i
 		}
 	}
 	bench_expect(n);
+	fwsched_runner_stats(&d0, &p0);
 	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++) {
 		struct bjob *j = bjob_new(r[i % nq], prev ? 1 : 0, &prev);
@@ -736,9 +744,13 @@ static int run_chain(enum impl im, unsigned int rep, unsigned int nq, unsigned i
 	}
 	ret = ret ?: bench_wait_freed(r, nq);
 	t1 = ktime_get_ns();
+	fwsched_runner_stats(&d1, &p1);
 	if (!ret)
 		REPORT("chain", im, rep, "queues=%u%s hops=%u ns_per_hop=%llu", nq, wait[fw], n,
 		       (t1 - t0) / n);
+	if (!ret && im == FWSCHED)
+		REPORT("chain", im, rep, "queues=%u%s hops=%u dispatches_per_hop_x1000=%llu",
+		       nq, wait[fw], n, (d1 - d0) * 1000 / n);
 out:
 	bring_fw_scope = NULL;
 	for (i = 0; i < created; i++)
@@ -1179,9 +1191,11 @@ static int run_one(enum impl im, unsigned int rep)
 		ret = ret ?: run_memory(im, rep);
 	if (!strcmp(scenario, "qmem") && rep == 0)
 		ret = ret ?: run_qmem(im, rep);
-	/* One throughput case alone, for the instruction profile. */
+	/* One case alone, for the instruction profile. */
 	if (!strcmp(scenario, "spread"))
 		ret = ret ?: run_spread("spread", im, rep, spread_queues, jobs);
+	if (!strcmp(scenario, "hop"))
+		ret = ret ?: run_chain(im, rep, spread_queues, jobs, CHAIN_INSTANT);
 	return ret;
 }
 
