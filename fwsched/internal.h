@@ -230,6 +230,8 @@ struct fwsched_queue {
 	atomic_t kick;
 	/** @kick_node: A. On a runner's list while KICK_PENDING. */
 	struct llist_node kick_node;
+	/** @kick_passes: A; written by the runner running it. Passes run. */
+	u32 kick_passes;
 #ifdef CONFIG_LOCKDEP
 	/** @in_pass: A. Debug kernels: fwsched_queue_pass() is running. */
 	atomic_t in_pass;

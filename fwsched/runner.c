@@ -85,22 +85,22 @@ static void fwsched_runner_run(struct fwsched_runner *r, struct fwsched_queue *q
 
 	fwsched_queue_pass(q);
 	WRITE_ONCE(r->passes, r->passes + 1);
+	/* Before the exchange below, which a flush's look at @kick follows. */
+	WRITE_ONCE(q->kick_passes, q->kick_passes + 1);
 
 	/*
 	 * Kicked meanwhile: back on the list, behind the queues kicked before
-	 * it, rather than run again at once.
+	 * it, rather than run again at once.  A queue on the list is alive
+	 * (destroy waits for it to leave).
 	 */
 	old = atomic_read(&q->kick);
 	do {
+		new = old & ~(KICK_RUNNING | KICK_RERUN | KICK_WAITER);
 		if ((old & KICK_RERUN) && !(old & KICK_OFF))
-			new = (old & ~(KICK_RUNNING | KICK_RERUN)) | KICK_PENDING;
-		else
-			new = old & ~(KICK_RUNNING | KICK_RERUN | KICK_WAITER);
+			new |= KICK_PENDING;
 	} while (!atomic_try_cmpxchg(&q->kick, &old, new));
-	if (new & KICK_PENDING) {
+	if (new & KICK_PENDING)
 		llist_add(&q->kick_node, &r->list);
-		return;
-	}
 out:
 	/* @q may be freed from here on: wake_up_var() only hashes it. */
 	if (old & KICK_WAITER)
@@ -185,18 +185,32 @@ void fwsched_queue_kick(struct fwsched_queue *q)
 		fwsched_runner_kick(q);
 }
 
-/* Are @q's runs over?  Asks to be woken when they are not. */
-static bool fwsched_runner_idle(struct fwsched_queue *q)
+/*
+ * Is @q neither on a list nor being run, or (@passes not NULL) has it
+ * finished two passes since *@passes?  Asks to be woken after the next pass
+ * if not.  Two passes: one that may have begun before the caller's look,
+ * and one that began after it.
+ */
+static bool fwsched_runner_done(struct fwsched_queue *q, const u32 *passes)
 {
-	return !(atomic_fetch_or(KICK_WAITER, &q->kick) & (KICK_PENDING | KICK_RUNNING));
+	int st = atomic_fetch_or(KICK_WAITER, &q->kick);
+
+	if (!(st & (KICK_PENDING | KICK_RUNNING)))
+		return true;
+	return passes && READ_ONCE(q->kick_passes) - *passes >= 2;
 }
 
-static void fwsched_runner_wait(struct fwsched_queue *q)
+/* Wait for @q to leave the runners, or only for a flush (@flush). */
+static void fwsched_runner_wait(struct fwsched_queue *q, bool flush)
 {
+	u32 passes;
+
 	might_sleep();
 	lock_map_acquire(&fwsched_runner_map);
 	lock_map_release(&fwsched_runner_map);
-	wait_var_event(&q->kick, fwsched_runner_idle(q));
+	passes = READ_ONCE(q->kick_passes);
+	/* A full barrier: @kick_passes is read before @kick. */
+	wait_var_event(&q->kick, fwsched_runner_done(q, flush ? &passes : NULL));
 }
 
 /**
@@ -204,7 +218,8 @@ static void fwsched_runner_wait(struct fwsched_queue *q)
  * @q: the queue
  *
  * flush_work() for the queue's work: on return, the runs kicked before
- * the call have finished.
+ * the call have finished.  Bounded as flush_work() is: a queue kicked
+ * over and over is waited for two passes, not until it is idle.
  *
  * Context: process context; sleeps.  Not from the queue's work.
  */
@@ -213,7 +228,7 @@ void fwsched_queue_kick_flush(struct fwsched_queue *q)
 	if (q->wq)
 		flush_work(&q->work);
 	else
-		fwsched_runner_wait(q);
+		fwsched_runner_wait(q, true);
 }
 
 /**
@@ -234,7 +249,7 @@ void fwsched_queue_kick_disable(struct fwsched_queue *q)
 		return;
 	}
 	WARN_ON(atomic_fetch_or(KICK_OFF, &q->kick) & KICK_OFF);
-	fwsched_runner_wait(q);
+	fwsched_runner_wait(q, false);
 }
 
 /**
