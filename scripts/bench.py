@@ -219,11 +219,13 @@ STYLE = {
     "fwsched": ("#1f77b4", 7), "fwsched_direct": ("#17becf", 5),
     "drm_wq": ("#d62728", 9), "drm_shared": ("#ff7f0e", 11),
     "floor": ("#7f7f7f", 1), "drm_fifo": ("#9467bd", 13), "drm_fair": ("#8c564b", 15),
+    "fwsched_before": ("#aec7e8", 6),
 }
 LABEL = {
     "fwsched": "fwsched", "fwsched_direct": "fwsched, direct run",
     "drm_wq": "drm_sched, own wq", "drm_shared": "drm_sched, shared wq",
     "floor": "floor", "drm_fifo": "drm_sched FIFO", "drm_fair": "drm_sched fair",
+    "fwsched_before": "fwsched, before",
 }
 # Where no timer is waited for, a guest ns under -icount is an instruction.
 COUNTED = {"throughput", "queues", "backpressure", "chain", "teardown"}
@@ -269,11 +271,15 @@ HEADLINE = [  # (scenario, case, metric, short label)
 ]
 
 
-def panels(summary):
+def panels(summary, before=None):
     """(title, ylabel, implementations, rows) per bar panel: rows are
-    (label, {impl: (value, min, max)}) already scaled."""
+    (label, {impl: (value, min, max)}) already scaled.  @before: the
+    summary of an earlier run, shown as "fwsched, before" in the headline."""
     out = []
     idx = {(e["scenario"], e["case"], e["metric"]): e for e in summary}
+    bidx = {(e["scenario"], e["case"], e["metric"]): e for e in before or []}
+    mine_impls = ["fwsched_before"] if before else []
+    mine_impls += ["fwsched", "fwsched_direct"]
 
     # The headline: fwsched against drm_sched (own workqueue), per scenario.
     rows = []
@@ -286,10 +292,14 @@ def panels(summary):
             r = e["ratios"].get(f"{mine}/drm_wq")
             if r is not None:
                 vals[mine] = (r, r, r)
+        b = bidx.get((sc, case, metric))
+        r = b and b["ratios"].get("fwsched/drm_wq")
+        if r is not None:
+            vals["fwsched_before"] = (r, r, r)
         rows.append((label, vals))
     if rows:
         out.append(("fwsched / drm_sched (own wq): below 1 is cheaper; dashed: 1 and the 1/3 target",
-                    "ratio", ["fwsched", "fwsched_direct"], rows, [1.0, 1 / 3]))
+                    "ratio", mine_impls, rows, [1.0, 1 / 3]))
 
     def bars(sc, metrics, impls, title=None):
         """One panel: the rows of scenario @sc whose metric is in @metrics,
@@ -317,20 +327,26 @@ def panels(summary):
     return out
 
 
-def plot_script(summary, path):
-    """The gnuplot script for the SVG, and the data files it reads."""
+def plot_script(summary, path, before=None):
+    """The gnuplot script for the SVG, and the data files it reads.
+    @before: the summary of an earlier run; its fwsched figures are drawn
+    as "fwsched, before" beside the current ones."""
     exact = CLOCK["unit"] == "insn"
     data = {}
     per_q = {}
-    for e in summary:
-        if e["metric"] == "ns_per_job" and e["scenario"] in ("throughput", "queues"):
-            q = int(re.search(r"queues=(\d+)", e["case"]).group(1))
-            for impl, st in e["impls"].items():
-                per_q.setdefault(impl, {})[q] = st
+    for impl_key, summ in (("", summary), ("fwsched_before", before or [])):
+        for e in summ:
+            if e["metric"] == "ns_per_job" and e["scenario"] in ("throughput", "queues"):
+                q = int(re.search(r"queues=(\d+)", e["case"]).group(1))
+                for impl, st in e["impls"].items():
+                    if impl_key and impl != "fwsched":
+                        continue
+                    per_q.setdefault(impl_key or impl, {})[q] = st
+    line_impls = IMPLS + (["fwsched_before"] if before else [])
     allv = [st[k] for per in per_q.values() for st in per.values() for k in ("min", "max")]
     div, unit = scale("ns_per_job", "queues", allv)
     lines = []
-    for impl in IMPLS:
+    for impl in line_impls:
         lines.append(f"# {impl}")
         for q in sorted(per_q.get(impl, {})) or [1]:
             st = per_q.get(impl, {}).get(q)
@@ -341,7 +357,7 @@ def plot_script(summary, path):
         lines += ["", ""]
     data[path + ".dat"] = "\n".join(lines) + "\n"
 
-    bar_panels = panels(summary)
+    bar_panels = panels(summary, before)
     n = 1 + len(bar_panels)
     cols = 3
     nrows = (n + cols - 1) // cols
@@ -355,9 +371,10 @@ def plot_script(summary, path):
                "set logscale x 2", "set xlabel 'queues'", f"set ylabel '{unit}'",
                "set yrange [0:*]"]
     plots = []
-    for k, impl in enumerate(IMPLS):
+    for k, impl in enumerate(line_impls):
         colour, pt = STYLE[impl]
-        plots.append(f"'{path}.dat' index {k} using 1:2:3:4 with yerrorlines "
+        dash = " dt 2" if impl == "fwsched_before" else ""
+        plots.append(f"'{path}.dat' index {k} using 1:2:3:4 with yerrorlines{dash} "
                      f"lc rgb '{colour}' pt {pt} title '{LABEL[impl]}'")
     script.append("plot " + ", ".join(plots))
     script += ["unset logscale x", "set xlabel ''", "set style data histograms",
@@ -396,9 +413,9 @@ def plot_script(summary, path):
     return "\n".join(script) + "\n", data
 
 
-def plot(summary, path):
+def plot(summary, path, before=None):
     """Write the SVG: see plot_script()."""
-    script, data = plot_script(summary, path)
+    script, data = plot_script(summary, path, before)
     for fname, text in data.items():
         with open(fname, "w") as f:
             f.write(text)
@@ -442,7 +459,15 @@ def main():
     ap.add_argument("--report", help="Markdown report (default: beside --json)")
     ap.add_argument("--machine", default="")
     ap.add_argument("--clock", choices=["wall", "insn"], default="wall")
+    ap.add_argument("--before", help="JSON of an earlier run: its fwsched figures go in "
+                    "the plot as \"fwsched, before\" (a change's before and after)")
+    ap.add_argument("--before-label", default="before",
+                    help="what the earlier run was (a commit), for the plot's key")
     a = ap.parse_args()
+    before = None
+    if a.before:
+        before = json.load(open(a.before))["summary"]
+        LABEL["fwsched_before"] = f"fwsched, {a.before_label}"
 
     if a.from_json:
         result = json.load(open(a.from_json))
@@ -452,7 +477,8 @@ def main():
         text = table(summary)
         print(text)
         if a.plot:
-            print(f"plot: {a.plot}" if plot(summary, a.plot) else "plot: gnuplot not available")
+            print(f"plot: {a.plot}" if plot(summary, a.plot, before)
+                  else "plot: gnuplot not available")
         if a.report:
             report(result, summary, text, a.report, a.plot, result.get("command", "make bench"))
             print(f"report: {a.report}")
@@ -495,7 +521,7 @@ def main():
             json.dump(result, f, indent=1)
         print(f"\nJSON: {a.json}")
     if a.plot:
-        print(f"plot: {a.plot}" if plot(summary, a.plot) else "plot: gnuplot not available")
+        print(f"plot: {a.plot}" if plot(summary, a.plot, before) else "plot: gnuplot not available")
     rep = a.report or (os.path.splitext(a.json)[0] + ".md" if a.json else None)
     if rep:
         report(result, summary, text, rep, a.plot, command)

@@ -47,6 +47,15 @@ esac
 kbuild=$("$here/kernel.sh" "$kver" "$flavour" | tail -n 1)
 # shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
+# One run at a time per kernel, as in check.sh: the module tree and the
+# root are shared by every run on this kernel (two clones benchmarked at
+# once would boot each other's modules).  Held until this script ends.
+mkdir -p "$cache/root"
+exec {lock}>"$cache/root/$(basename "$kbuild").lock"
+if ! flock -n "$lock"; then
+	echo "   (another run is using $(basename "$kbuild"); waiting for it)"
+	flock "$lock"
+fi
 mo=$cache/modules/$(basename "$kbuild")
 echo "== building fwsched and the benchmark against $(basename "$kbuild")"
 fw_build_modules "$kbuild" "$mo"

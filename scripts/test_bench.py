@@ -16,7 +16,9 @@ memory scenarios, drm_sched's two policies in the slots scenario.  Checks:
 * units a person reads: a 450 ms gap is in ms, not 4.5e+08 ns; instruction
   counts say "instructions";
 * the Markdown report carries the machine, the clock, the command and the
-  headline ratios.
+  headline ratios;
+* with --before, the earlier run's fwsched figures are a dashed line in the
+  queue-count panel and a bar in the headline, in a colour of their own.
 
 Prints one line per check and "N passed, N failed".
 """
@@ -114,6 +116,15 @@ def main():
         check(p.returncode == 0 and "test machine" in text and "make bench (test)" in text
               and "| job, 1 queue |" in text and "clock:" in text,
               "the Markdown report has the machine, clock, command and headline")
+
+        # Before and after: an earlier run's fwsched figures in the plot.
+        before = [dict(e) for e in summary]
+        script, _ = bench.plot_script(summary, os.path.join(d, "c.svg"), before)
+        plots = [l for l in script.splitlines() if l.startswith("plot ")]
+        colour = bench.STYLE["fwsched_before"][0]
+        check(colour in plots[0] and "dt 2" in plots[0] and colour in plots[1] and
+              all(c != colour for k, (c, _) in bench.STYLE.items() if k != "fwsched_before"),
+              "an earlier run's fwsched is a line and a headline bar of its own colour")
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
