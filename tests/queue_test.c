@@ -1283,6 +1283,63 @@ static void queue_runner_chain(struct kunit *test)
 			    RUNNER_QUEUES, p1 - p0);
 }
 
+/* The first prepare completes the job in flight from inside the pass. */
+static struct dma_fence *complete_in_pass(struct mock_ring *ring, struct fwsched_job *job)
+{
+	if (!ring->hook_data) {
+		ring->hook_data = ring;
+		mock_ring_advance(ring, 1, 0);
+	}
+	return NULL;
+}
+
+/*
+ * A kick that arrives while its queue's pass runs must run the queue again.
+ * Ring of 2 credits, job 1 in flight; jobs 2 and 3 pushed while the queue
+ * is stopped, then it is started.  The pass asks prepare for job 2, and the
+ * hook completes job 1 there: its hardware-fence callback kicks the queue
+ * while the pass runs.  Job 2 runs, job 3 does not fit (job 1 is reaped
+ * only by the next pass), and the pass ends.  Only that next pass, owed to
+ * the kick, runs job 3.
+ */
+static void queue_kick_during_pass(struct kunit *test)
+{
+	struct mock_ring_args a = {
+		.credit_limit = 2, .mode = MOCK_MANUAL, .prio = FWSCHED_PRIO_NORMAL,
+		.prepare = true,
+	};
+	struct mock_ring *ring = mock_ring_create(test, &a);
+	struct mock_job *mj[3];
+	struct dma_fence *f[3];
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		mj[i] = mock_job_new(ring, 1, 0);
+		fwsched_job_arm(&mj[i]->base);
+		f[i] = dma_fence_get(fwsched_job_finished(&mj[i]->base));
+	}
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj[0]->base), 0);
+	KUNIT_ASSERT_TRUE_MSG(test, mock_ring_wait_ran(ring, 1), "job 1 never ran");
+	/* Stopped, so that one pass finds both: no pass runs at the start. */
+	fwsched_queue_stop(ring->q);
+	ring->prepare_hook = complete_in_pass;
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj[1]->base), 0);
+	KUNIT_EXPECT_EQ(test, fwsched_job_push(&mj[2]->base), 0);
+	fwsched_queue_start(ring->q);
+	KUNIT_EXPECT_TRUE_MSG(test, mock_wait(f[0], WAIT_MS), "job 1 never completed");
+	KUNIT_EXPECT_TRUE_MSG(test, mock_ring_wait_ran(ring, 3),
+			      "job 3 never ran: the kick during the pass was lost (%d ran)",
+			      atomic_read(&ring->ran));
+	mock_ring_advance(ring, 2, 0);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, mock_wait(f[i], WAIT_MS),
+				      "job %u never finished", i + 1);
+		dma_fence_put(f[i]);
+	}
+	mock_ring_destroy(ring);
+	mock_expect_clean(test, ring);
+}
+
 /* ---- stress on two CPUs ---------------------------------------------------- */
 
 static unsigned int stress_queues = 64;
@@ -1637,6 +1694,7 @@ static struct kunit_case queue_test_cases[] = {
 	KUNIT_CASE(queue_destroy_races_push),
 	KUNIT_CASE(queue_runner_batch),
 	KUNIT_CASE(queue_runner_chain),
+	KUNIT_CASE(queue_kick_during_pass),
 	KUNIT_CASE_SLOW(queue_stress),
 	{}
 };
