@@ -88,6 +88,8 @@ struct fwsched_slot_holder {
 	struct fwsched_slot_pool *pool;
 	/** @group: constant; NULL for a queue's own holder. */
 	struct fwsched_group *group;
+	/** @queue: constant; the queue of its own holder, NULL for a group's. */
+	struct fwsched_queue *queue;
 	/** @id: constant; in tracepoints (a queue's own: its fence context). */
 	u64 id;
 	/** @link: in the pool's FIFO of @prio while waiting, else holders. */
@@ -152,12 +154,20 @@ struct fwsched_slot_holder {
  * Embedded in &struct fwsched_queue.  @pool and @holder are constant,
  * @runs is the queue's work item's (also for a queue without a pool: one
  * increment per job, no branch); the rest is protected by the pool lock.
+ * A queue with a pool and no group has a holder of its own, allocated with
+ * the queue and freed with it (fwsched_queue_release()): queues without a
+ * pool do not carry one.
  */
 struct fwsched_slot_ref {
 	/** @pool: NULL if the queue has no slot pool. */
 	struct fwsched_slot_pool *pool;
-	/** @holder: @own, or its group's. */
+	/** @holder: its own (&fwsched_slot_holder.queue), or its group's. */
 	struct fwsched_slot_holder *holder;
+	/**
+	 * @own: constant; @holder is the queue's own.  Release looks at this,
+	 * not at @holder: a group may be gone before its members' memory.
+	 */
+	bool own;
 	/** @member: in &fwsched_slot_holder.members. */
 	struct list_head member;
 	/** @busy: the queue has jobs in flight, as its work item last saw. */
@@ -180,8 +190,6 @@ struct fwsched_slot_ref {
 	bool spent;
 	/** @runs: jobs run in @epoch; its work item's, after run_job. */
 	u32 runs;
-	/** @own: the holder of a queue created without a group. */
-	struct fwsched_slot_holder own;
 };
 
 /**
@@ -446,7 +454,7 @@ static inline bool fwsched_should_fail_alloc(size_t size)
 /* slot.c: the queue's side of its slot pool; see there. */
 struct fwsched_queue;
 void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool,
-			 struct fwsched_group *group,
+			 struct fwsched_group *group, struct fwsched_slot_holder *own,
 			 enum fwsched_priority prio);
 struct fwsched_slot_pool *fwsched_group_pool(struct fwsched_group *group);
 bool fwsched_slot_pool_can_preempt_queue(struct fwsched_slot_pool *pool);

@@ -50,6 +50,7 @@ static bool fwsched_queue_fits(struct fwsched_queue *q, struct fwsched_job *job)
  */
 struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args)
 {
+	struct fwsched_slot_holder *own = NULL;
 	struct fwsched_slot_pool *pool;
 	struct fwsched_queue *q;
 	struct fwsched_timeline *tl;
@@ -70,9 +71,19 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	q = kzalloc_obj(*q, GFP_KERNEL);
 	if (!q)
 		return ERR_PTR(-ENOMEM);
+	/* A slot holder of its own; queues without a pool carry none. */
+	if (pool && !args->group) {
+		if (!fwsched_should_fail_alloc(sizeof(*own)))
+			own = kzalloc_obj(*own, GFP_KERNEL);
+		if (!own) {
+			kfree(q);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
 
 	tl = fwsched_timeline_create(args->driver_name, args->name);
 	if (IS_ERR(tl)) {
+		kfree(own);
 		kfree(q);
 		return ERR_CAST(tl);
 	}
@@ -102,7 +113,7 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	INIT_WORK(&q->destroy_work, fwsched_queue_destroy_work);
 	/* A group's grant may queue the work item from here on. */
 	if (pool)
-		fwsched_slot_attach(q, pool, args->group, args->priority);
+		fwsched_slot_attach(q, pool, args->group, own, args->priority);
 	fwsched_debug_add(q);
 	trace_fwsched_queue_create(q, args->priority);
 	return q;
@@ -116,6 +127,8 @@ static void fwsched_queue_release(struct kref *ref)
 	/* The creator's reference goes only through fwsched_queue_destroy(). */
 	WARN_ON(q->state != FWSCHED_QUEUE_DEAD);
 	fwsched_timeline_destroy(q->timeline);
+	if (q->slot.own)
+		kfree(q->slot.holder);
 	kfree(q);
 }
 

@@ -106,7 +106,7 @@ static struct fwsched_queue *ref_queue(struct fwsched_slot_ref *ref)
 /* The queue of a queue's own holder. */
 static struct fwsched_queue *own_queue(struct fwsched_slot_holder *h)
 {
-	return container_of(h, struct fwsched_queue, slot.own);
+	return h->queue;
 }
 
 /* Queue every member's work item: each looks at the holder's state. */
@@ -685,9 +685,13 @@ bool fwsched_slot_pool_can_preempt_queue(struct fwsched_slot_pool *pool)
 	return !pool->preempt || pool->ops->preempt;
 }
 
-/* Attach a new queue to @pool, on its own or as a member of @group. */
+/*
+ * Attach a new queue to @pool, as a member of @group or on its own with
+ * @own (zeroed, the queue's; fwsched_queue_release() frees it).
+ */
 void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool,
-			 struct fwsched_group *group, enum fwsched_priority prio)
+			 struct fwsched_group *group, struct fwsched_slot_holder *own,
+			 enum fwsched_priority prio)
 {
 	struct fwsched_slot_ref *ref = &q->slot;
 	struct fwsched_slot_holder *h;
@@ -697,8 +701,10 @@ void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool
 	if (group) {
 		h = &group->holder;
 	} else {
-		h = &ref->own;
+		h = own;
 		holder_init(h, pool, NULL, prio, q->timeline->context);
+		h->queue = q;
+		ref->own = true;
 	}
 	ref->holder = h;
 	spin_lock(&h->members_lock);
