@@ -187,6 +187,14 @@ static struct kunit_suite shrinker_suite = {
 	__injected;								\
 })
 
+static void fault_bind(struct fwsched_queue *queue, unsigned int slot)
+{
+}
+
+static const struct fwsched_slot_ops fault_slot_ops = {
+	.bind = fault_bind, .unbind = fault_bind,
+};
+
 static void fault_sweep(struct kunit *test)
 {
 	struct fwsched_queue_args args = {
@@ -208,6 +216,16 @@ static void fault_sweep(struct kunit *test)
 	n = SWEEP(test, f, (f = fwsched_fence_alloc(GFP_KERNEL)) ? 0 : -ENOMEM,
 		  fwsched_fence_free(f));
 	KUNIT_EXPECT_EQ_MSG(test, n, 1, "fence_alloc: no failure injected");
+
+	/* With a slot pool and no group: its own slot holder too. */
+	args.pool = fwsched_slot_pool_create(&(struct fwsched_slot_pool_args){
+		.ops = &fault_slot_ops, .nr_slots = 1 });
+	KUNIT_ASSERT_FALSE(test, IS_ERR(args.pool));
+	n = SWEEP(test, !IS_ERR(q), PTR_ERR(q = fwsched_queue_create(&args)),
+		  fwsched_queue_destroy(q));
+	KUNIT_EXPECT_EQ(test, fwsched_slot_pool_destroy(args.pool), 0);
+	args.pool = NULL;
+	KUNIT_EXPECT_EQ_MSG(test, n, 3, "queue_create, pool: not every allocation failed once");
 
 	n = SWEEP(test, !IS_ERR(q), PTR_ERR(q = fwsched_queue_create(&args)), (void)0);
 	KUNIT_EXPECT_EQ_MSG(test, n, 2, "queue_create: not every allocation failed once");
