@@ -470,11 +470,13 @@ void fwsched_slot_set_prio(struct fwsched_queue *q, enum fwsched_priority prio);
 #define KICK_RERUN	BIT(2)	/* kicked while running: run again */
 #define KICK_OFF	BIT(3)	/* kicks are switched off */
 #define KICK_WAITER	BIT(4)	/* someone waits for the runs to end */
+#define KICK_PUT	BIT(5)	/* destroyed on a list: the runner puts it */
 void fwsched_queue_kick_init(struct fwsched_queue *q, struct workqueue_struct *wq);
 void fwsched_queue_kick(struct fwsched_queue *q);
 void fwsched_queue_kick_flush(struct fwsched_queue *q);
 void fwsched_queue_kick_disable(struct fwsched_queue *q);
 void fwsched_queue_kick_enable(struct fwsched_queue *q);
+void fwsched_queue_kick_put(struct fwsched_queue *q);
 void fwsched_runner_stats(u64 *dispatches, u64 *passes);
 int fwsched_runners_init(void);
 void fwsched_runners_exit(void);

@@ -1378,7 +1378,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	/* For a fwsched_queue_stop() that raced with us: nothing runs now. */
 	spin_lock(&queue->lock);
 	fwsched_queue_disown(queue, false);
-	fwsched_queue_put(queue);
+	fwsched_queue_kick_put(queue);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_destroy);
 

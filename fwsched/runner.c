@@ -29,7 +29,10 @@
  *
  * A queue is run by one runner at a time, as a work item is by one
  * worker: a kick while it runs marks it to run again, and the runner that
- * runs it does so before it lets it go.  Every field of the queue the
+ * runs it does so before it lets it go.  Switching a queue's kicks off,
+ * as destroy does, never waits for a runner that has not reached it yet:
+ * a destroyed queue still on a list is freed by the runner that takes it
+ * off (destroy leaves it its reference).  Every field of the queue the
  * work item touches (W in &struct fwsched_queue) stays under that rule.
  *
  * What the work item promised stays: a kick after the state it announces
@@ -76,12 +79,19 @@ static void fwsched_runner_run(struct fwsched_runner *r, struct fwsched_queue *q
 	int old = atomic_read(&q->kick), new;
 
 	do {
-		new = old & ~KICK_PENDING;
+		new = old & ~(KICK_PENDING | KICK_PUT);
 		if (!(old & KICK_OFF))
 			new |= KICK_RUNNING;
 	} while (!atomic_try_cmpxchg(&q->kick, &old, new));
-	if (!(new & KICK_RUNNING))
-		goto out;	/* switched off while on the list */
+	if (!(new & KICK_RUNNING)) {
+		/*
+		 * Switched off while on the list.  Destroyed meanwhile, its
+		 * destroy left us its reference: the last access to @q.
+		 */
+		if (old & KICK_PUT)
+			fwsched_queue_put(q);
+		goto out;
+	}
 
 	fwsched_queue_pass(q);
 	WRITE_ONCE(r->passes, r->passes + 1);
@@ -90,8 +100,7 @@ static void fwsched_runner_run(struct fwsched_runner *r, struct fwsched_queue *q
 
 	/*
 	 * Kicked meanwhile: back on the list, behind the queues kicked before
-	 * it, rather than run again at once.  A queue on the list is alive
-	 * (destroy waits for it to leave).
+	 * it, rather than run again at once.
 	 */
 	old = atomic_read(&q->kick);
 	do {
@@ -186,21 +195,23 @@ void fwsched_queue_kick(struct fwsched_queue *q)
 }
 
 /*
- * Is @q neither on a list nor being run, or (@passes not NULL) has it
- * finished two passes since *@passes?  Asks to be woken after the next pass
- * if not.  Two passes: one that may have begun before the caller's look,
- * and one that began after it.
+ * Disable (@passes NULL): is @q not being run?  Flush: is it neither on a
+ * list nor being run, or has it finished two passes since *@passes (one
+ * that may have begun before the caller's look, and one that began after
+ * it)?  Asks to be woken after the next pass if not.
  */
 static bool fwsched_runner_done(struct fwsched_queue *q, const u32 *passes)
 {
 	int st = atomic_fetch_or(KICK_WAITER, &q->kick);
 
+	if (!passes)
+		return !(st & KICK_RUNNING);
 	if (!(st & (KICK_PENDING | KICK_RUNNING)))
 		return true;
-	return passes && READ_ONCE(q->kick_passes) - *passes >= 2;
+	return READ_ONCE(q->kick_passes) - *passes >= 2;
 }
 
-/* Wait for @q to leave the runners, or only for a flush (@flush). */
+/* Wait for @q's pass to end (disable), or for a flush (@flush). */
 static void fwsched_runner_wait(struct fwsched_queue *q, bool flush)
 {
 	u32 passes;
@@ -237,8 +248,12 @@ void fwsched_queue_kick_flush(struct fwsched_queue *q)
  *
  * disable_work_sync() for the queue's work: kicks do nothing from here on,
  * a run not yet started never starts, and one in progress has finished on
- * return.  Not nested: the timeout handler and destroy, its two users,
- * never overlap (destroy disables the timeout first).
+ * return.  A queue still on a runner's list stays there until its runner
+ * finds kicks off (or, if they are on again by then, runs it); nobody
+ * waits for that, and destroy leaves its reference to that runner
+ * (fwsched_queue_kick_put()).  Not nested: the timeout handler and
+ * destroy, its two users, never overlap (destroy disables the timeout
+ * first).
  *
  * Context: process context; sleeps.
  */
@@ -266,6 +281,30 @@ void fwsched_queue_kick_enable(struct fwsched_queue *q)
 		enable_work(&q->work);
 	else
 		atomic_andnot(KICK_OFF, &q->kick);
+}
+
+/**
+ * fwsched_queue_kick_put() - destroy's last fwsched_queue_put()
+ * @q: the queue, its kicks off
+ *
+ * If @q is still on a runner's list, that runner drops the reference when
+ * it takes @q off (the list's node is in @q); else it is dropped here.
+ *
+ * Context: any context.
+ */
+void fwsched_queue_kick_put(struct fwsched_queue *q)
+{
+	int old = atomic_read(&q->kick);
+
+	if (!q->wq) {
+		do {
+			if (!(old & KICK_PENDING))
+				break;
+		} while (!atomic_try_cmpxchg(&q->kick, &old, old | KICK_PUT));
+		if (old & KICK_PENDING)
+			return;
+	}
+	fwsched_queue_put(q);
 }
 
 /* Set up @q's side: its work item, or its place on the runners. */
