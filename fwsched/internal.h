@@ -277,6 +277,8 @@ struct fwsched_queue {
 	bool gated;
 	/** @running: L. The run right is held. */
 	bool running;
+	/** @run_waiters: L. Someone waits for @running to change. */
+	bool run_waiters;
 	/** @credits: L. Credits of the jobs in @in_flight. */
 	u32 credits;
 	/** @priority: L. &enum fwsched_priority. */
@@ -383,6 +385,7 @@ static inline struct fwsched_finished *to_finished(struct fwsched_fence *f)
 /* queue.c: the run right, the ring and jobs, for timeout.c and deadline.c. */
 void fwsched_queue_pass(struct fwsched_queue *q);
 bool fwsched_queue_own(struct fwsched_queue *q);
+bool fwsched_queue_own_or_wait(struct fwsched_queue *q);
 void fwsched_queue_disown(struct fwsched_queue *q, bool kick)
 	__releases(&q->lock);
 void fwsched_job_leave_ring(struct fwsched_job *job, bool completed);

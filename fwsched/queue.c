@@ -576,12 +576,35 @@ bool fwsched_queue_own(struct fwsched_queue *q)
 	return ok;
 }
 
-static bool fwsched_queue_owned(struct fwsched_queue *q)
+/*
+ * The conditions of wait_var_event(&q->running, ...): as fwsched_queue_own()
+ * and "is the right held?", and if the caller has to wait, ask the holder
+ * for a wake-up (@run_waiters), so that fwsched_queue_disown() wakes only
+ * when somebody waits.
+ */
+bool fwsched_queue_own_or_wait(struct fwsched_queue *q)
+{
+	bool ok = false;
+
+	spin_lock(&q->lock);
+	if (!q->running) {
+		q->running = true;
+		ok = true;
+	} else {
+		q->run_waiters = true;
+	}
+	spin_unlock(&q->lock);
+	return ok;
+}
+
+static bool fwsched_queue_owned_or_wait(struct fwsched_queue *q)
 {
 	bool ret;
 
 	spin_lock(&q->lock);
 	ret = q->running;
+	if (ret)
+		q->run_waiters = true;
 	spin_unlock(&q->lock);
 	return ret;
 }
@@ -593,19 +616,25 @@ static bool fwsched_queue_owned(struct fwsched_queue *q)
  * or dependency callback queues it again).  The work item is queued under
  * the lock: once the right is given back, a
  * destroy on another thread may take it and free the queue.  wake_up_var()
- * only hashes the address.  Its waiters test their condition under @lock,
- * which orders that test against our store: no wake-up can be lost.
+ * only hashes the address.  Its waiters test their condition under @lock
+ * and set @run_waiters there, which orders that test against our store and
+ * our look at @run_waiters: no wake-up can be lost.
  */
 void fwsched_queue_disown(struct fwsched_queue *q, bool kick)
 	__releases(&q->lock)
 {
+	bool wake;
+
 	lockdep_assert_held(&q->lock);
 	/* The work item left deadlines for whoever held the right. */
 	if (kick && (!list_empty(&q->pending) || !llist_empty(&q->deadlines)))
 		fwsched_queue_kick(q);
 	q->running = false;
+	wake = q->run_waiters;
+	q->run_waiters = false;
 	spin_unlock(&q->lock);
-	wake_up_var(&q->running);
+	if (wake)
+		wake_up_var(&q->running);
 }
 
 /*
@@ -1197,7 +1226,9 @@ void fwsched_queue_pass(struct fwsched_queue *q)
 		spin_lock(&q->lock);
 		fwsched_queue_disown(q, false);
 	}
-	fwsched_queue_reap(q);
+	/* Only jobs whose hardware fence signalled after run_job are here. */
+	if (!llist_empty(&q->done))
+		fwsched_queue_reap(q);
 	if (q->slot.pool)
 		fwsched_queue_apply_priority(q);
 	fwsched_queue_run(q);
@@ -1256,7 +1287,7 @@ void fwsched_queue_stop(struct fwsched_queue *queue)
 		return;
 	fwsched_queue_kick_flush(queue);
 	/* A direct push or the timeout handler may still be in run_job. */
-	wait_var_event(&queue->running, !fwsched_queue_owned(queue));
+	wait_var_event(&queue->running, !fwsched_queue_owned_or_wait(queue));
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_stop);
 
@@ -1338,7 +1369,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	 * complete and binds a slot for jobs in flight) until it is disabled
 	 * below.
 	 */
-	wait_var_event(&queue->running, fwsched_queue_own(queue));
+	wait_var_event(&queue->running, fwsched_queue_own_or_wait(queue));
 
 	cookie = fwsched_signalling_begin();
 	fwsched_queue_cancel_list(&never_ran, -ECANCELED);

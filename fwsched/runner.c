@@ -138,7 +138,8 @@ static void fwsched_runner_work(struct work_struct *work)
 			continue;
 		}
 		/* Kicked first, run first. */
-		list = llist_reverse_order(list);
+		if (list->next)
+			list = llist_reverse_order(list);
 		llist_for_each_entry_safe(q, next, list, kick_node)
 			fwsched_runner_run(r, q);
 	}

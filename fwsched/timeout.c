@@ -197,7 +197,7 @@ void fwsched_queue_timeout_work(struct work_struct *work)
 
 	fwsched_queue_kick_disable(q);
 	/* Wait for a direct push that is calling run_job to finish. */
-	wait_var_event(&q->running, fwsched_queue_own(q));
+	wait_var_event(&q->running, fwsched_queue_own_or_wait(q));
 	spin_lock(&q->lock);
 	job = list_first_entry_or_null(&q->in_flight, struct fwsched_job, link);
 	if (q->state >= FWSCHED_QUEUE_BANNED)
