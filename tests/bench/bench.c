@@ -615,9 +615,12 @@ static int run_spread(const char *sc, enum impl im, unsigned int rep,
 		REPORT(sc, im, rep, "queues=%u jobs=%u switches_per_job_x1000=%llu", nq, n,
 		       sw * 1000 / n);
 		fwsched_runner_stats(&d1, &p1);
-		if (im == FWSCHED)
+		if (im == FWSCHED) {
 			REPORT(sc, im, rep, "queues=%u jobs=%u dispatches_per_job_x1000=%llu",
 			       nq, n, (d1 - d0) * 1000 / n);
+			REPORT(sc, im, rep, "queues=%u jobs=%u passes_per_job_x1000=%llu",
+			       nq, n, (p1 - p0) * 1000 / n);
+		}
 	}
 out:
 	t2 = ktime_get_ns();
@@ -748,9 +751,12 @@ static int run_chain(enum impl im, unsigned int rep, unsigned int nq, unsigned i
 	if (!ret)
 		REPORT("chain", im, rep, "queues=%u%s hops=%u ns_per_hop=%llu", nq, wait[fw], n,
 		       (t1 - t0) / n);
-	if (!ret && im == FWSCHED)
+	if (!ret && im == FWSCHED) {
 		REPORT("chain", im, rep, "queues=%u%s hops=%u dispatches_per_hop_x1000=%llu",
 		       nq, wait[fw], n, (d1 - d0) * 1000 / n);
+		REPORT("chain", im, rep, "queues=%u%s hops=%u passes_per_hop_x1000=%llu",
+		       nq, wait[fw], n, (p1 - p0) * 1000 / n);
+	}
 out:
 	bring_fw_scope = NULL;
 	for (i = 0; i < created; i++)
