@@ -1185,50 +1185,99 @@ static void queue_destroy_races_push(struct kunit *test)
 
 #define RUNNER_QUEUES 32
 
-/*
- * Kicks of many queues on one CPU: one runner dispatch runs them all, where
- * work items cost one dispatch per queue.  Pushed with preemption off, so
- * that this CPU's runner cannot start before the last kick; run_job
- * returns NULL, so nothing kicks a queue a second time.
- */
-static void queue_runner_batch(struct kunit *test)
-{
+/* RUNNER_QUEUES rings on the runners, one armed job each. */
+struct runner_case {
 	struct mock_ring *ring[RUNNER_QUEUES];
 	struct mock_job *mj[RUNNER_QUEUES];
 	struct dma_fence *f[RUNNER_QUEUES];
-	int ret[RUNNER_QUEUES];
-	u64 d0, p0, d1, p1;
+	/* Runner counters at the start, then what the case cost. */
+	u64 dispatches, passes;
+};
+
+/* @chain: each job waits for the one before it, on the ring before. */
+static struct runner_case *runner_case_new(struct kunit *test, bool chain)
+{
+	struct runner_case *rc = kunit_kzalloc(test, sizeof(*rc), GFP_KERNEL);
 	unsigned int i;
 
+	KUNIT_ASSERT_NOT_NULL(test, rc);
 	for (i = 0; i < RUNNER_QUEUES; i++) {
-		ring[i] = mock_ring_new(test, 4, MOCK_NULL, NULL);
-		mj[i] = mock_job_new(ring[i], 1, 0);
-		fwsched_job_arm(&mj[i]->base);
-		f[i] = dma_fence_get(fwsched_job_finished(&mj[i]->base));
+		struct fwsched_job *job;
+
+		rc->ring[i] = mock_ring_new(test, 4, MOCK_NULL, NULL);
+		rc->mj[i] = mock_job_new(rc->ring[i], 1, chain);
+		job = &rc->mj[i]->base;
+		if (chain && i) {
+			struct dma_fence *dep = dma_fence_get(rc->f[i - 1]);
+
+			KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(job, dep), 0);
+		}
+		fwsched_job_arm(job);
+		rc->f[i] = dma_fence_get(fwsched_job_finished(&rc->mj[i]->base));
 	}
-	fwsched_runner_stats(&d0, &p0);
+	fwsched_runner_stats(&rc->dispatches, &rc->passes);
+	return rc;
+}
+
+/*
+ * Push every job (@reverse: last first) with preemption off, so that this
+ * CPU's runner cannot start before the last kick.
+ */
+static void runner_case_push(struct kunit *test, struct runner_case *rc, bool reverse)
+{
+	int ret[RUNNER_QUEUES];
+	unsigned int i, k;
+
 	preempt_disable();
-	for (i = 0; i < RUNNER_QUEUES; i++)
-		ret[i] = fwsched_job_push(&mj[i]->base);
+	for (k = 0; k < RUNNER_QUEUES; k++) {
+		i = reverse ? RUNNER_QUEUES - 1 - k : k;
+		ret[i] = fwsched_job_push(&rc->mj[i]->base);
+	}
 	preempt_enable();
-	for (i = 0; i < RUNNER_QUEUES; i++) {
+	for (i = 0; i < RUNNER_QUEUES; i++)
 		KUNIT_EXPECT_EQ(test, ret[i], 0);
-		KUNIT_EXPECT_TRUE_MSG(test, mock_wait(f[i], WAIT_MS),
-				      "the job of queue %u never finished", i);
-	}
-	/* Destroy waits for the queue's runs: the counters are final then. */
+}
+
+/*
+ * Destroy the rings and leave in @rc what the runners did meanwhile.
+ * Destroy waits for a queue's pass in progress: the counters are final.
+ */
+static void runner_case_end(struct kunit *test, struct runner_case *rc)
+{
+	unsigned int i;
+	u64 d, p;
+
 	for (i = 0; i < RUNNER_QUEUES; i++) {
-		mock_ring_destroy(ring[i]);
-		mock_expect_clean(test, ring[i]);
-		dma_fence_put(f[i]);
+		mock_ring_destroy(rc->ring[i]);
+		mock_expect_clean(test, rc->ring[i]);
+		dma_fence_put(rc->f[i]);
 	}
-	fwsched_runner_stats(&d1, &p1);
-	KUNIT_EXPECT_EQ_MSG(test, d1 - d0, 1,
+	fwsched_runner_stats(&d, &p);
+	rc->dispatches = d - rc->dispatches;
+	rc->passes = p - rc->passes;
+}
+
+/*
+ * Kicks of many queues on one CPU: one runner dispatch runs them all, where
+ * work items cost one dispatch per queue.  run_job returns NULL, so
+ * nothing kicks a queue a second time.
+ */
+static void queue_runner_batch(struct kunit *test)
+{
+	struct runner_case *rc = runner_case_new(test, false);
+	unsigned int i;
+
+	runner_case_push(test, rc, false);
+	for (i = 0; i < RUNNER_QUEUES; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, mock_wait(rc->f[i], WAIT_MS),
+				      "the job of queue %u never finished", i);
+	runner_case_end(test, rc);
+	KUNIT_EXPECT_EQ_MSG(test, rc->dispatches, 1,
 			    "%u queues kicked on one CPU took %llu runner dispatches",
-			    RUNNER_QUEUES, d1 - d0);
-	KUNIT_EXPECT_EQ_MSG(test, p1 - p0, RUNNER_QUEUES,
+			    RUNNER_QUEUES, rc->dispatches);
+	KUNIT_EXPECT_EQ_MSG(test, rc->passes, RUNNER_QUEUES,
 			    "%u queues kicked once each took %llu passes",
-			    RUNNER_QUEUES, p1 - p0);
+			    RUNNER_QUEUES, rc->passes);
 }
 
 /*
@@ -1239,48 +1288,26 @@ static void queue_runner_batch(struct kunit *test)
  */
 static void queue_runner_chain(struct kunit *test)
 {
-	struct mock_ring *ring[RUNNER_QUEUES];
-	struct mock_job *mj[RUNNER_QUEUES];
-	struct dma_fence *f[RUNNER_QUEUES];
-	int ret[RUNNER_QUEUES];
-	u64 d0, p0, d1, p1;
+	struct runner_case *rc = runner_case_new(test, true);
+	struct dma_fence **f = rc->f;
 	unsigned int i;
 
+	runner_case_push(test, rc, true);
 	for (i = 0; i < RUNNER_QUEUES; i++) {
-		ring[i] = mock_ring_new(test, 4, MOCK_NULL, NULL);
-		mj[i] = mock_job_new(ring[i], 1, 1);
-		if (i)
-			ret[i] = fwsched_job_add_dependency(&mj[i]->base, dma_fence_get(f[i - 1]));
-		KUNIT_EXPECT_EQ(test, i ? ret[i] : 0, 0);
-		fwsched_job_arm(&mj[i]->base);
-		f[i] = dma_fence_get(fwsched_job_finished(&mj[i]->base));
-	}
-	fwsched_runner_stats(&d0, &p0);
-	preempt_disable();
-	for (i = RUNNER_QUEUES; i--; )
-		ret[i] = fwsched_job_push(&mj[i]->base);
-	preempt_enable();
-	for (i = 0; i < RUNNER_QUEUES; i++) {
-		KUNIT_EXPECT_EQ(test, ret[i], 0);
 		KUNIT_EXPECT_TRUE_MSG(test, mock_wait(f[i], WAIT_MS),
 				      "job %u of the chain never finished", i);
 		if (i && ktime_after(f[i - 1]->timestamp, f[i]->timestamp))
 			KUNIT_FAIL(test, "job %u finished before job %u it waits for",
 				   i, i - 1);
 	}
-	for (i = 0; i < RUNNER_QUEUES; i++) {
-		mock_ring_destroy(ring[i]);
-		mock_expect_clean(test, ring[i]);
-		dma_fence_put(f[i]);
-	}
-	fwsched_runner_stats(&d1, &p1);
-	KUNIT_EXPECT_EQ_MSG(test, d1 - d0, 1,
+	runner_case_end(test, rc);
+	KUNIT_EXPECT_EQ_MSG(test, rc->dispatches, 1,
 			    "a chain over %u queues took %llu runner dispatches",
-			    RUNNER_QUEUES, d1 - d0);
+			    RUNNER_QUEUES, rc->dispatches);
 	/* Every queue once at the push, all but the first again at its hop. */
-	KUNIT_EXPECT_EQ_MSG(test, p1 - p0, 2 * RUNNER_QUEUES - 1,
+	KUNIT_EXPECT_EQ_MSG(test, rc->passes, 2 * RUNNER_QUEUES - 1,
 			    "a chain over %u queues took %llu passes",
-			    RUNNER_QUEUES, p1 - p0);
+			    RUNNER_QUEUES, rc->passes);
 }
 
 /* The first prepare completes the job in flight from inside the pass. */
