@@ -563,7 +563,7 @@ static void fwsched_job_cancel(struct fwsched_job *job, int error)
  * decision.  Whoever gives it back queues the work item if jobs are pending,
  * since the work item leaves at once when it finds the right taken.
  */
-bool fwsched_queue_own(struct fwsched_queue *q)
+static bool __fwsched_queue_own(struct fwsched_queue *q, bool wait)
 {
 	bool ok = false;
 
@@ -571,9 +571,16 @@ bool fwsched_queue_own(struct fwsched_queue *q)
 	if (!q->running) {
 		q->running = true;
 		ok = true;
+	} else if (wait) {
+		q->run_waiters = true;
 	}
 	spin_unlock(&q->lock);
 	return ok;
+}
+
+bool fwsched_queue_own(struct fwsched_queue *q)
+{
+	return __fwsched_queue_own(q, false);
 }
 
 /*
@@ -584,17 +591,7 @@ bool fwsched_queue_own(struct fwsched_queue *q)
  */
 bool fwsched_queue_own_or_wait(struct fwsched_queue *q)
 {
-	bool ok = false;
-
-	spin_lock(&q->lock);
-	if (!q->running) {
-		q->running = true;
-		ok = true;
-	} else {
-		q->run_waiters = true;
-	}
-	spin_unlock(&q->lock);
-	return ok;
+	return __fwsched_queue_own(q, true);
 }
 
 static bool fwsched_queue_owned_or_wait(struct fwsched_queue *q)
