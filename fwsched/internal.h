@@ -62,6 +62,14 @@ struct fwsched_timeline {
 	 * fence is armed, then constant.
 	 */
 	const void *fw_scope;
+	/**
+	 * @fw_holder: the slot holder whose preemption can take the owning
+	 * queue's jobs in flight off the hardware (its pool preempts), else
+	 * NULL; set with @fw_scope, then constant.  Only a queue of the same
+	 * holder may hand a wait for those jobs to the firmware: see
+	 * &fwsched_queue_args.fw_scope.  An identity, never dereferenced.
+	 */
+	const void *fw_holder;
 	/** @rcu: frees the timeline after readers of its names are gone. */
 	struct rcu_head rcu;
 	/** @driver_name: points into @names; constant. */
@@ -461,6 +469,7 @@ void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool
 			 enum fwsched_priority prio);
 struct fwsched_slot_pool *fwsched_group_pool(struct fwsched_group *group);
 bool fwsched_slot_pool_can_preempt_queue(struct fwsched_slot_pool *pool);
+const void *fwsched_slot_fw_holder(struct fwsched_queue *q);
 void fwsched_slot_quiesce(struct fwsched_queue *q);
 void fwsched_slot_detach(struct fwsched_queue *q);
 bool fwsched_slot_acquire(struct fwsched_queue *q);

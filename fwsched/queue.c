@@ -112,8 +112,10 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	atomic_set(&q->callbacks, 0);
 	INIT_WORK(&q->destroy_work, fwsched_queue_destroy_work);
 	/* A group's grant may queue the work item from here on. */
-	if (pool)
+	if (pool) {
 		fwsched_slot_attach(q, pool, args->group, own, args->priority);
+		tl->fw_holder = fwsched_slot_fw_holder(q);
+	}
 	fwsched_debug_add(q);
 	trace_fwsched_queue_create(q, args->priority);
 	return q;
@@ -781,10 +783,14 @@ static void fwsched_job_dep_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 
 /*
  * The finished fence behind @f if the firmware of @q can wait for it: a
- * fence of another queue with @q's fw_scope.  Else NULL.  (A fence of @q
- * itself never gets here: fwsched_job_add_dependency() drops those.)  The
- * ops and the timeline may go once @f has signalled, the timeline only
- * after a grace period.
+ * fence of another queue with @q's fw_scope whose jobs in flight keep
+ * their slot until they complete (no slot pool, a pool without
+ * preemption), or that shares @q's slot holder (a group: preempted and
+ * bound again together).  Else NULL, and the CPU waits: the firmware
+ * would hold @q's slot for a job whose queue may wait for that very slot.
+ * (A fence of @q itself never gets here: fwsched_job_add_dependency()
+ * drops those.)  The ops and the timeline may go once @f has signalled,
+ * the timeline only after a grace period.
  */
 static struct fwsched_finished *fwsched_fw_dep_of(struct fwsched_queue *q,
 						  struct dma_fence *f)
@@ -798,6 +804,10 @@ static struct fwsched_finished *fwsched_fw_dep_of(struct fwsched_queue *q,
 	rcu_read_lock();
 	same = rcu_dereference(f->ops) == &fwsched_finished_ops &&
 	       ff->tl->fw_scope == q->fw_scope;
+#ifndef FWSCHED_PLANT_FW_DEP_ANY_HOLDER
+	same = same && (!ff->tl->fw_holder ||
+			ff->tl->fw_holder == q->timeline->fw_holder);
+#endif
 	rcu_read_unlock();
 	return same ? to_finished(ff) : NULL;
 }

@@ -686,6 +686,16 @@ bool fwsched_slot_pool_can_preempt_queue(struct fwsched_slot_pool *pool)
 }
 
 /*
+ * queue.c: the holder whose preemption can take @q's jobs in flight off the
+ * hardware, or NULL if nothing can before they complete (the pool cannot
+ * preempt).  See &fwsched_timeline.fw_holder.
+ */
+const void *fwsched_slot_fw_holder(struct fwsched_queue *q)
+{
+	return q->slot.pool->preempt ? q->slot.holder : NULL;
+}
+
+/*
  * Attach a new queue to @pool, as a member of @group or on its own with
  * @own (zeroed, the queue's; fwsched_queue_release() frees it).
  */

@@ -440,8 +440,12 @@ struct fwsched_queue_ops {
  *	fence of another queue with the same @fw_scope is then handed to the
  *	firmware once its job has been given to the hardware (its run_job
  *	returned a hardware fence), not waited for on the CPU; run_job finds
- *	it with fwsched_job_fw_dep().  See "Waits the firmware resolves" in
- *	the queue documentation.
+ *	it with fwsched_job_fw_dep().  Not for a fence of a queue whose slot
+ *	pool can preempt (&fwsched_slot_pool_args.preempt), unless the
+ *	waiter is that queue's group: its jobs in flight may lose their
+ *	slot, and the waiter, holding a slot while the firmware waits, may
+ *	be the one it waits for.  Such a dependency is waited for on the
+ *	CPU.  See "Waits the firmware resolves" in the queue documentation.
  * @priv: driver data, returned by fwsched_queue_priv()
  */
 struct fwsched_queue_args {
