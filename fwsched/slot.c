@@ -103,6 +103,9 @@ static struct fwsched_queue *ref_queue(struct fwsched_slot_ref *ref)
 	return container_of(ref, struct fwsched_queue, slot);
 }
 
+static bool fwsched_slot_wanted(struct fwsched_slot_pool *pool, int from);
+static void fwsched_slot_slice_arm(struct fwsched_slot_pool *pool, ktime_t when);
+
 /* The queue of a queue's own holder. */
 static struct fwsched_queue *own_queue(struct fwsched_slot_holder *h)
 {
@@ -131,15 +134,28 @@ static void holder_slice_sync(struct fwsched_slot_holder *h)
 {
 	struct fwsched_slot_pool *pool = h->pool;
 	ktime_t now;
+	bool was_on;
 
 	lockdep_assert_held(&pool->lock);
 	if (!pool->slice_ns)
 		return;
 	now = ktime_get();
-	if (h->slice_on)
+	was_on = h->slice_on;
+	if (was_on)
 		h->slice_used += ktime_to_ns(ktime_sub(now, h->slice_mark));
 	h->slice_on = h->state == FWSCHED_SLOT_HELD && h->bound && h->nr_busy;
 	h->slice_mark = now;
+	/*
+	 * A slice that starts while a waiter may take the slot needs the
+	 * timer: make_room() ran when the holder was granted (not yet bound,
+	 * no slice to end) or when the waiter came, and runs again only at
+	 * the next grant or release, which a long job may hold off.
+	 */
+#ifndef FWSCHED_PLANT_SLICE_NO_ARM
+	if (h->slice_on && !was_on && !h->yield && fwsched_slot_wanted(pool, h->prio))
+		fwsched_slot_slice_arm(pool, ktime_add_ns(now, h->slice_used < pool->slice_ns ?
+						      pool->slice_ns - h->slice_used : 0));
+#endif
 }
 
 /* The member's ready job was refused a slot (@asked), or not any more. */
