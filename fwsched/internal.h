@@ -130,6 +130,11 @@ struct fwsched_slot_holder {
 	bool binding;
 	/** @unbinding: a member's work item is calling unbind. */
 	bool unbinding;
+	/**
+	 * @aged: the aging rule gave it the slot: a waiter of a higher level
+	 * does not evict it before its turn (quantum or slice) is over.
+	 */
+	bool aged;
 	/** @passed: grants this head-of-FIFO waiter could have taken. */
 	u16 passed;
 	/** @slot: the slot held, or -1. */

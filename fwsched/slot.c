@@ -458,6 +458,8 @@ static void fwsched_slot_grant(struct fwsched_slot_pool *pool,
 	h->yield = false;
 	h->idle = false;
 	h->bound = false;
+	/* Served by the aging rule: a whole turn, see fwsched_slot_make_room(). */
+	h->aged = h->passed >= FWSCHED_SLOT_AGE_LIMIT;
 	h->passed = 0;
 	h->nr_spent = 0;
 	h->slice_used = 0;
@@ -467,6 +469,48 @@ static void fwsched_slot_grant(struct fwsched_slot_pool *pool,
 	fwsched_slot_check(pool);
 	/* Under the lock: a queue being detached is no longer a member. */
 	holder_kick(h);
+}
+
+/*
+ * A turn of holder @h is over (its quantum or its slice is used) and a
+ * waiter may take its slot.  The slot goes to whoever the grant would
+ * choose among all that want it, @h included, as if @h were queued at the
+ * tail of its FIFO: a head of a higher level, an aged head, or a head of
+ * @h's own level (it came first) wins over @h.  If none does, @h's turn is
+ * renewed in place, a grant without a release: the heads that could have
+ * taken the slot are passed over, so that aging serves them in time.
+ * Return: true if renewed; false if @h must yield.
+ */
+static bool fwsched_slot_renew(struct fwsched_slot_pool *pool,
+			       struct fwsched_slot_holder *h)
+{
+	struct fwsched_slot_holder *w;
+	int p;
+
+	lockdep_assert_held(&pool->lock);
+#ifdef FWSCHED_PLANT_YIELD_NO_DECIDE
+	return false;
+#endif
+	if (h->prio != h->next_prio || !list_empty(&pool->waiters[h->prio]))
+		return false;
+	for (p = 0; p < FWSCHED_PRIO_COUNT; p++) {
+		w = list_first_entry_or_null(&pool->waiters[p], typeof(*w), link);
+		if (w && fwsched_slot_may_take(pool, p, h->prio) &&
+		    (p > h->prio || w->passed >= FWSCHED_SLOT_AGE_LIMIT))
+			return false;
+	}
+	for (p = 0; p < FWSCHED_PRIO_COUNT; p++) {
+		w = list_first_entry_or_null(&pool->waiters[p], typeof(*w), link);
+		if (w && fwsched_slot_may_take(pool, p, h->prio))
+			w->passed++;
+	}
+	h->stats.grants++;
+	pool->grants++;
+	h->aged = false;
+	h->nr_spent = 0;
+	holder_slice_sync(h);
+	h->slice_used = 0;
+	return true;
 }
 
 /* Slice time @h has used by @now. */
@@ -480,8 +524,10 @@ static u64 fwsched_slot_slice_used(struct fwsched_slot_holder *h, ktime_t now)
  * No other victim for a waiter of level @p: a holder whose slot it may
  * take and whose slice is over, the one that used most first (as with the
  * job quantum, any level: who then gets the slot is the grant's choice, by
- * level and age).  @next: the earliest end of a slice still running among
- * those holders, if earlier.
+ * level and age).  A holder the grant would choose again is renewed in
+ * place instead (fwsched_slot_renew()), and its new slice runs.  @next:
+ * the earliest end of a slice still running among those holders, if
+ * earlier.
  */
 static struct fwsched_slot_holder *
 fwsched_slot_slice_victim(struct fwsched_slot_pool *pool, int p, ktime_t now,
@@ -496,6 +542,8 @@ fwsched_slot_slice_victim(struct fwsched_slot_pool *pool, int p, ktime_t now,
 		    !fwsched_slot_may_take(pool, p, h->prio))
 			continue;
 		used = fwsched_slot_slice_used(h, now);
+		if (used >= pool->slice_ns && fwsched_slot_renew(pool, h))
+			used = 0;
 		if (used >= pool->slice_ns) {
 			if (!victim || used > most) {
 				victim = h;
@@ -525,9 +573,11 @@ static void fwsched_slot_slice_arm(struct fwsched_slot_pool *pool, ktime_t when)
  * Make room for the waiters at the heads of the FIFOs that no free slot
  * serves: for each, unless a holder is already giving its slot back, ask
  * one to.  On demand, an idle holder of the lowest level goes first; else
- * a busy holder below the waiter's level, lowest level and oldest first;
- * else, with time slices, a holder whose slice is over (the slice timer is
- * armed for the next such end).
+ * a busy holder below the waiter's level, lowest level and oldest first,
+ * unless the aging rule gave it its slot (it keeps a whole turn: its
+ * quantum or its slice, else a lower level would be served only to be
+ * evicted at once); else, with time slices, a holder whose slice is over
+ * (the slice timer is armed for the next such end).
  */
 static void fwsched_slot_make_room(struct fwsched_slot_pool *pool)
 {
@@ -557,7 +607,7 @@ static void fwsched_slot_make_room(struct fwsched_slot_pool *pool)
 			if (on_demand && h->idle) {
 				if (!victim || !victim->idle || h->prio < victim->prio)
 					victim = h;
-			} else if (h->prio < p) {
+			} else if (h->prio < p && !h->aged) {
 				if (!victim || (!victim->idle && h->prio < victim->prio))
 					victim = h;
 			}
@@ -610,9 +660,14 @@ static void fwsched_slot_wait(struct fwsched_slot_pool *pool,
 	list_add_tail(&h->link, &pool->waiters[h->prio]);
 }
 
-/* Give @h's slot back to the pool and pass it on. */
+/*
+ * Give @h's slot back to the pool and pass it on.  @requeue: @h still has
+ * work (jobs pending, or preempted jobs in flight); it joins the tail of its
+ * FIFO before the slot is handed on, so that the grant decides among all
+ * that want the slot, @h included.
+ */
 static void fwsched_slot_put(struct fwsched_slot_pool *pool,
-			     struct fwsched_slot_holder *h)
+			     struct fwsched_slot_holder *h, bool requeue)
 {
 	lockdep_assert_held(&pool->lock);
 	trace_fwsched_slot_release(h->id, h->slot);
@@ -624,12 +679,19 @@ static void fwsched_slot_put(struct fwsched_slot_pool *pool,
 	h->slot = -1;
 	h->bound = false;
 	h->idle = false;
+	h->aged = false;
 	holder_slice_sync(h);
 	if (h->yield)
 		h->stats.yields++;
 	h->yield = false;
 	h->prio = h->next_prio;
 	fwsched_slot_check(pool);
+#ifdef FWSCHED_PLANT_YIELD_NO_DECIDE
+	/* Planted: the slot is handed on before the yielder queues again. */
+	fwsched_slot_dispatch(pool);
+#endif
+	if (requeue)
+		fwsched_slot_wait(pool, h);
 	fwsched_slot_dispatch(pool);
 }
 
@@ -790,9 +852,11 @@ again:
 			/* About to run: no other member gives the slot back. */
 			ref_set(ref, true, true);
 		} else if (fwsched_slot_spent(pool, ref) &&
-			   fwsched_slot_wanted(pool, h->prio)) {
+			   fwsched_slot_wanted(pool, h->prio) &&
+			   !fwsched_slot_renew(pool, h)) {
 			/*
-			 * A queue of its own yields.  In a group the other
+			 * The turn is over and a waiter comes first.  A
+			 * queue of its own yields.  In a group the other
 			 * members use their quanta; the member that leaves
 			 * the group idle gives the slot back.
 			 */
@@ -803,6 +867,8 @@ again:
 				h->nr_spent++;
 			}
 		} else {
+			/* A renewed turn: this member's quantum starts now. */
+			fwsched_slot_spent(pool, ref);
 			h->idle = false;
 			ref_set(ref, true, true);
 			ok = true;
@@ -825,15 +891,9 @@ static void holder_preempted(struct fwsched_slot_pool *pool,
 {
 	lockdep_assert_held(&pool->lock);
 	h->stats.preemptions++;
-	h->yield = false;
-	fwsched_slot_put(pool, h);
-	if (h->nr_busy) {
-		/* Its jobs are still in flight: they need a slot to finish. */
-		fwsched_slot_wait(pool, h);
-		fwsched_slot_dispatch(pool);
-	} else if (h->nr_wants) {
-		holder_kick(h);
-	}
+	h->yield = false;	/* counted as a preemption, not a yield */
+	/* Jobs still in flight need a slot to finish; pending ones to run. */
+	fwsched_slot_put(pool, h, h->nr_busy || h->nr_wants);
 }
 
 static void fwsched_slot_preempt_cb(struct dma_fence *f, struct dma_fence_cb *cb)
@@ -962,10 +1022,8 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 	}
 	if (!h->nr_wants)
 		h->yield = false;	/* nothing left to do: not a yield */
-	fwsched_slot_put(pool, h);
-	/* Queue again, at the tail of the FIFO, once the next job is ready. */
-	if (h->nr_wants)
-		holder_kick(h);
+	/* Jobs pending: queue again, at the tail of the FIFO. */
+	fwsched_slot_put(pool, h, h->nr_wants);
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
@@ -1120,7 +1178,7 @@ void fwsched_slot_detach(struct fwsched_queue *q)
 	h->unbinding = false;
 	if (h->state == FWSCHED_SLOT_HELD) {
 		h->yield = false;
-		fwsched_slot_put(pool, h);
+		fwsched_slot_put(pool, h, false);
 	} else if (h->state == FWSCHED_SLOT_WAITING) {
 		list_del_init(&h->link);
 		h->state = FWSCHED_SLOT_NONE;

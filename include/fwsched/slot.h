@@ -46,32 +46,59 @@
  *   firmware context stays resident) until a waiter needs one; then the
  *   idle holder of lowest priority is asked to give it up.
  *
- * Forward progress.  A holder that has run &fwsched_slot_pool_args.quantum
- * jobs since it got its slot, or has run on it for
- * &fwsched_slot_pool_args.quantum_us (its time slice: residency, time
- * bound with a job in flight, as the job timeouts count it), yields it (stops
- * running new jobs, lets its jobs in flight complete or is preempted,
- * releases, and queues again at the tail of its FIFO) whenever a waiter
- * exists that may take its slot.  A slice ends even while no job of the
- * holder completes: the pool arms a timer for the earliest slice end
- * among the holders a waiter could displace.  A holder's jobs may run
- * long, a quantum of jobs cannot rotate them; a slice can.  A waiter of a higher
- * level than some holder does not wait for the quantum: the lowest such
- * holder is asked to yield at once (evicted; mid-job only if the pool was
- * created with &fwsched_slot_pool_args.preempt).  Grants go to the highest
- * level first, FIFO within a level, except that a waiter at the head of its
- * FIFO that has been passed over %FWSCHED_SLOT_AGE_LIMIT times by grants it
- * could have taken is served before every other level.
+ * Forward progress.  A holder's turn is &fwsched_slot_pool_args.quantum
+ * jobs, or &fwsched_slot_pool_args.quantum_us of residency (its time slice:
+ * time bound with a job in flight, as the job timeouts count it).  When a
+ * turn is over and a waiter exists that may take the slot, the grant
+ * decides among all that want the slot, the holder included, as if the
+ * holder were queued at the tail of its FIFO.  If the holder would win, its
+ * turn is renewed in place: a grant without a release, in which the
+ * waiters that could have taken the slot are passed over.  Otherwise it
+ * yields: it stops running new jobs, lets its jobs in flight complete or is
+ * preempted, releases, and queues again at the tail of its FIFO before the
+ * slot is handed on.  A slice ends even while no job of the holder
+ * completes: the pool arms a timer for the earliest slice end among the
+ * holders a waiter could displace, whenever such a slice starts or such a
+ * waiter comes.  A holder's jobs may run long; a quantum of jobs cannot
+ * rotate them, a slice can.
+ *
+ * Grants go to the highest level first, FIFO within a level.  A waiter at
+ * the head of its FIFO that has been passed over %FWSCHED_SLOT_AGE_LIMIT
+ * times by grants it could have taken is served before every other level.
+ * A waiter of a higher level than some holder does not wait for the turn to
+ * end: the lowest such holder is asked to yield at once (evicted; mid-job
+ * only if the pool was created with &fwsched_slot_pool_args.preempt).  The
+ * exception is a holder the aging rule served: it keeps its slot for one
+ * whole turn, or a lower level would be bound only to be evicted at once.
+ *
+ * The share of each level follows.  On one slot that every busy holder may
+ * take, each busy level below the highest gets one turn in
+ * (%FWSCHED_SLOT_AGE_LIMIT + 1), and the highest busy level gets the rest.
+ * With two busy levels that is 4 turns in 5 for the higher one and 1 in 5
+ * for the lower one.  With all four levels busy it is 2 turns in 5 for
+ * %FWSCHED_PRIO_REALTIME and 1 in 5 for each other level.
  *
  * The starvation bound that follows: a waiter at the head of its FIFO is
  * granted a slot at the latest at the (%FWSCHED_SLOT_AGE_LIMIT + 1)-th
- * release of a slot it may take, and while it waits every holder of such a
- * slot releases it after at most quantum + credit_limit of its own job
- * completions.  In job completions of the holders it may displace, a waiter
- * at the head of its FIFO therefore waits at most
- * ``(FWSCHED_SLOT_AGE_LIMIT + 1) * H * (quantum + credit_limit)``, H being
- * their number; a waiter k places back in its FIFO waits k such periods
- * more.
+ * grant or renewal of a slot it may take.  While it waits, every holder of
+ * such a slot ends its turn after at most quantum + credit_limit of its own
+ * job completions, or after its time slice.  In job completions of the
+ * holders it may displace, a waiter at the head of its FIFO therefore waits
+ * at most ``(FWSCHED_SLOT_AGE_LIMIT + 1) * H * (quantum + credit_limit)``,
+ * H being their number.  With time slices and preemption, it waits at most
+ * ``(FWSCHED_SLOT_AGE_LIMIT + 1)`` slices of those holders, plus the time
+ * each preemption takes.  A waiter k places back in its FIFO waits k such
+ * periods more.
+ *
+ * Firmware-resolved waits.  A job of a queue with
+ * &fwsched_queue_args.fw_scope may be handed to the firmware with a wait
+ * for a job of another queue.  The waiter then holds its slot while the
+ * firmware waits.  If the job waited for could lose its slot meanwhile
+ * (its pool preempts), the waiter may hold the very slot that job needs to
+ * finish.  fwsched therefore hands such a wait to the firmware only when
+ * the job waited for keeps its slot until it completes: its queue has no
+ * pool, its pool cannot preempt, or it is in the waiter's group.  Any other
+ * such dependency is waited for on the CPU.
  *
  * Groups.  Where the firmware binds a group of queues to one slot (a CSG
  * of Mali CSF queues, a GuC multi-queue context, an AGX context with its
@@ -252,10 +279,12 @@ struct fwsched_group_args {
 
 /**
  * struct fwsched_slot_stats - slot history of one queue or group
- * @grants: slots received
+ * @grants: turns received: slots granted, and turns renewed in place
+ *	when the holder's turn ended with no waiter that came first
  * @yields: slots given back while the queue still had work
  * @preemptions: slots taken from it by preemption
- * @max_passed: most grants to other queues during one wait of this queue
+ * @max_passed: most grants (and renewals) to other queues during one wait
+ *	of this queue
  */
 struct fwsched_slot_stats {
 	u64 grants;
