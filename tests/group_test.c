@@ -1183,6 +1183,288 @@ static void group_priority(struct kunit *test)
 	pool_done(test, ctx);
 }
 
+/* ---- turns, slices and firmware waits for groups (issue 36) ---------------- */
+
+static int fw_scope_dev;	/* the device of the scoped members: its address */
+
+/* A member whose jobs nobody may have to complete: teardown cancels them. */
+static struct mock_ring *member_new_long(struct tgroup *tg, const void *scope)
+{
+	struct group_ctx *ctx = tg->ctx;
+	struct mock_ring_args a = {
+		.credit_limit = 1, .mode = MOCK_MANUAL, .wq = ctx->wq,
+		.group = tg->group, .fw_scope = scope,
+	};
+	struct mock_ring *ring;
+	unsigned long flags;
+
+	KUNIT_ASSERT_LT(ctx->test, tg->nr, MAX_MEMBERS);
+	ring = mock_ring_create(ctx->test, &a);
+	ring->cancel_in_flight = true;
+	spin_lock_irqsave(&ctx->lock, flags);
+	WRITE_ONCE(ring->slot, tg->slot);
+	tg->ring[tg->nr++] = ring;
+	spin_unlock_irqrestore(&ctx->lock, flags);
+	return ring;
+}
+
+/* The "firmware" completes one job of a bound, unblocked ring, if any. */
+static bool fw_progress(struct group_ctx *ctx, struct mock_ring **r, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (READ_ONCE(r[i]->slot) >= 0 && atomic_read(&r[i]->on_hw) &&
+		    step(ctx, r[i]))
+			return true;
+	return false;
+}
+
+/* Push a job of @ring that waits for @dep. */
+static struct dma_fence *push_after(struct kunit *test, struct mock_ring *ring,
+				    struct dma_fence *dep, struct mock_job **out)
+{
+	struct mock_job *mj = mock_job_new(ring, 1, 1);
+
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(dep)), 0);
+	*out = mj;
+	return mock_push(mj);
+}
+
+/*
+ * Two groups on one slot with preemption, members of one fw_scope: the
+ * high group's job waits for the low group's.  Waited for in the firmware,
+ * the high group would hold the only slot for a job that needs it: the
+ * wait must stay on the CPU, and both complete.
+ */
+static void group_fw_wait_preempted(struct kunit *test)
+{
+	struct group_ctx *ctx = pool_new(test, 1, FWSCHED_SLOT_RELEASE_IDLE, 0, true);
+	struct tgroup *glow = tgroup_new(ctx, FWSCHED_PRIO_LOW);
+	struct tgroup *ghigh = tgroup_new(ctx, FWSCHED_PRIO_HIGH);
+	struct mock_ring *low = member_new_long(glow, &fw_scope_dev);
+	struct mock_ring *high = member_new_long(ghigh, &fw_scope_dev);
+	struct mock_ring *r[2] = { low, high };
+	struct dma_fence *fl, *fh;
+	struct mock_job *mj;
+	int steps;
+
+	ctx->preempt_now = true;
+	fl = mock_push(mock_job_new(low, 1, 0));
+	settle(ctx);
+	KUNIT_EXPECT_EQ(test, atomic_read(&low->ran), 1);
+	fh = push_after(test, high, fl, &mj);
+	settle(ctx);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->preempts, 0,
+			    "the low group was evicted for a job that cannot start before its");
+	for (steps = 0; steps < 8 && !dma_fence_is_signaled(fh); steps++)
+		if (!fw_progress(ctx, r, 2))
+			break;
+	KUNIT_EXPECT_TRUE_MSG(test, dma_fence_is_signaled(fl) && dma_fence_is_signaled(fh),
+			      "deadlock: the high group holds the only slot while its firmware waits for the low group's job");
+	dma_fence_put(fl);
+	dma_fence_put(fh);
+	mock_expect_clean(test, low);
+	mock_expect_clean(test, high);
+	member_destroy(ghigh, high);
+	member_destroy(glow, low);
+	pool_done(test, ctx);
+}
+
+/*
+ * Members of one group share its slot: preempted and bound again together,
+ * so a wait between them still goes to the firmware, on a pool that
+ * preempts.  A high group preempts the group mid-wait; when it is done the
+ * group comes back and the firmware finishes both jobs in order.
+ */
+static void group_fw_wait_same_group(struct kunit *test)
+{
+	struct group_ctx *ctx = pool_new(test, 1, FWSCHED_SLOT_RELEASE_IDLE, 0, true);
+	struct tgroup *g = tgroup_new(ctx, FWSCHED_PRIO_LOW);
+	struct tgroup *ghigh = tgroup_new(ctx, FWSCHED_PRIO_HIGH);
+	struct mock_ring *a = member_new_long(g, &fw_scope_dev);
+	struct mock_ring *b = member_new_long(g, &fw_scope_dev);
+	struct mock_ring *high = member_new_long(ghigh, NULL);
+	struct mock_ring *r[3] = { high, a, b };
+	struct dma_fence *fa, *fb, *fh;
+	struct mock_job *mj;
+	int steps;
+
+	ctx->preempt_now = true;
+	fa = mock_push(mock_job_new(a, 1, 0));
+	settle(ctx);
+	fb = push_after(test, b, fa, &mj);
+	settle(ctx);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&b->ran), 1,
+			    "a wait within one group did not go to the firmware");
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fa));
+	fh = mock_push(mock_job_new(high, 1, 0));
+	settle(ctx);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->preempts, 1, "the high group did not preempt");
+	for (steps = 0; steps < 8 && !dma_fence_is_signaled(fb); steps++)
+		if (!fw_progress(ctx, r, 3))
+			break;
+	KUNIT_EXPECT_TRUE_MSG(test, dma_fence_is_signaled(fh) && dma_fence_is_signaled(fb),
+			      "the group's jobs did not finish after the preemption");
+	KUNIT_EXPECT_GE(test, g->binds, 2U);
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+	dma_fence_put(fh);
+	mock_expect_clean(test, a);
+	mock_expect_clean(test, b);
+	mock_expect_clean(test, high);
+	member_destroy(ghigh, high);
+	member_destroy(g, b);
+	member_destroy(g, a);
+	pool_done(test, ctx);
+}
+
+/*
+ * A low group evicted by a high one (preempted at once) waits with its job
+ * in flight; it queued before the high group was bound.  The high group's
+ * slice must still end, and aging must bring the low group back.
+ */
+static void group_slice_evicted_waiter(struct kunit *test)
+{
+	struct group_ctx *ctx = pool_new_slice(test, 1, SLICE_US, true);
+	struct tgroup *glow = tgroup_new(ctx, FWSCHED_PRIO_LOW);
+	struct tgroup *ghigh = tgroup_new(ctx, FWSCHED_PRIO_HIGH);
+	struct mock_ring *low = member_new_long(glow, NULL);
+	struct mock_ring *high = member_new_long(ghigh, NULL);
+	struct fwsched_slot_stats st;
+
+	ctx->preempt_now = true;
+	push_n(low, 1);
+	settle(ctx);
+	KUNIT_ASSERT_EQ(test, atomic_read(&low->ran), 1);
+	push_n(high, 1);
+	KUNIT_ASSERT_TRUE_MSG(test, mock_ring_wait_ran(high, 1),
+			      "the high group never ran: the low one was not evicted");
+	KUNIT_EXPECT_TRUE_MSG(test, wait_event_timeout(ctx->wait, READ_ONCE(glow->binds) >= 2,
+						       msecs_to_jiffies(WAIT_MS)),
+			      "the low group was never bound again: the high group's slice never ended");
+	fwsched_group_slot_stats(glow->group, &st);
+	KUNIT_EXPECT_LE_MSG(test, st.max_passed, FWSCHED_SLOT_AGE_LIMIT + 1,
+			    "the low group passed over more often than the aging limit allows");
+	member_destroy(glow, low);
+	member_destroy(ghigh, high);
+	KUNIT_EXPECT_EQ(test, atomic_read(&low->freed), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&high->freed), 1);
+	pool_done(test, ctx);
+}
+
+/*
+ * End a pool within a case that makes several: its groups go first (their
+ * KUnit actions, run now), then the pool.
+ */
+static void pool_end(struct kunit *test, struct group_ctx *ctx, struct tgroup **g, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		kunit_release_action(test, tgroup_release, g[i]);
+	pool_done(test, ctx);
+	KUNIT_EXPECT_EQ(test, fwsched_slot_pool_destroy(ctx->pool), 0);
+	ctx->pool = NULL;
+}
+
+/*
+ * Groups of one level whose jobs never complete rotate by time slice,
+ * whoever waited when the holder before them was granted: one slot and
+ * three groups, then two slots and five.
+ */
+static void group_rotation(struct kunit *test, u32 nr_slots, int n)
+{
+	struct group_ctx *ctx = pool_new_slice(test, nr_slots, SLICE_US, true);
+	struct tgroup *g[5];
+	struct mock_ring *r[5];
+	int i;
+
+	ctx->preempt_now = true;
+	for (i = 0; i < n; i++) {
+		g[i] = tgroup_new(ctx, FWSCHED_PRIO_NORMAL);
+		r[i] = member_new_long(g[i], NULL);
+	}
+	for (i = 0; i < n; i++)
+		push_n(r[i], 1);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, mock_ring_wait_ran(r[i], 1),
+				      "group %d of %d never ran on %u slots: the slices stopped rotating",
+				      i, n, nr_slots);
+	for (i = 0; i < n; i++) {
+		mock_expect_clean(test, r[i]);
+		member_destroy(g[i], r[i]);
+	}
+	pool_end(test, ctx, g, n);
+}
+
+static void group_slice_rotation(struct kunit *test)
+{
+	group_rotation(test, 1, 3);
+	group_rotation(test, 2, 5);
+}
+
+#define SHARE_JOBS 40
+
+/* slot_test.c's share_run() for two groups of one member each. */
+static unsigned int group_share_run(struct kunit *test, enum fwsched_slot_release release,
+				    enum fwsched_priority hi, enum fwsched_priority lo)
+{
+	struct group_ctx *ctx = pool_new(test, 1, release, 1, false);
+	struct tgroup *g[2] = { tgroup_new(ctx, lo), tgroup_new(ctx, hi) };
+	struct tgroup *glow = g[0], *ghigh = g[1];
+	struct mock_ring *low = member_new_long(glow, NULL);
+	struct mock_ring *high = member_new_long(ghigh, NULL);
+	struct mock_ring *r[2] = { low, high };
+	struct fwsched_slot_stats st;
+	unsigned int done, steps = 0;
+
+	push_n(low, SHARE_JOBS);
+	settle(ctx);
+	push_n(high, SHARE_JOBS);
+	settle(ctx);
+	while (atomic_read(&high->completed) < SHARE_JOBS && steps++ < 4 * SHARE_JOBS)
+		if (!fw_progress(ctx, r, 2))
+			break;
+	done = atomic_read(&low->completed);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&high->completed), SHARE_JOBS,
+			    "levels %d/%d: the high group did not finish", hi, lo);
+	fwsched_group_slot_stats(glow->group, &st);
+	KUNIT_EXPECT_LE_MSG(test, st.max_passed, FWSCHED_SLOT_AGE_LIMIT + 1,
+			    "levels %d/%d: low passed over beyond the aging limit", hi, lo);
+	while (fw_progress(ctx, r, 2))
+		;
+	KUNIT_EXPECT_EQ(test, atomic_read(&low->completed), SHARE_JOBS);
+	mock_expect_clean(test, low);
+	mock_expect_clean(test, high);
+	member_destroy(glow, low);
+	member_destroy(ghigh, high);
+	pool_end(test, ctx, g, 2);
+	return done;
+}
+
+static void group_yield_priority(struct kunit *test)
+{
+	enum fwsched_slot_release rel;
+	unsigned int lo_done, most, least;
+	int hi, lo;
+
+	most = 1 + SHARE_JOBS / FWSCHED_SLOT_AGE_LIMIT + 1;
+	least = SHARE_JOBS / FWSCHED_SLOT_AGE_LIMIT - 1;
+	for (rel = FWSCHED_SLOT_RELEASE_IDLE; rel <= FWSCHED_SLOT_RELEASE_ON_DEMAND; rel++)
+		for (hi = FWSCHED_PRIO_NORMAL; hi < FWSCHED_PRIO_COUNT; hi++)
+			for (lo = FWSCHED_PRIO_LOW; lo < hi; lo++) {
+				lo_done = group_share_run(test, rel, hi, lo);
+				kunit_info(test, "release %d, levels %d/%d: low ran %u while high ran %d",
+					   rel, hi, lo, lo_done, SHARE_JOBS);
+				KUNIT_EXPECT_LE_MSG(test, lo_done, most,
+						    "levels %d/%d: a yield handed the slot to the lower group",
+						    hi, lo);
+				KUNIT_EXPECT_GE_MSG(test, lo_done, least,
+						    "levels %d/%d: the lower group starved", hi, lo);
+			}
+}
+
 static void group_bad_input(struct kunit *test)
 {
 	struct group_ctx *ctx = pool_new(test, 2, FWSCHED_SLOT_RELEASE_IDLE, 0, false);
@@ -1386,6 +1668,11 @@ static struct kunit_case group_cases[] = {
 	KUNIT_CASE(group_priority),
 	KUNIT_CASE(group_bad_input),
 	KUNIT_CASE_SLOW(group_panthor_scenario),
+	KUNIT_CASE(group_fw_wait_preempted),
+	KUNIT_CASE(group_fw_wait_same_group),
+	KUNIT_CASE(group_slice_evicted_waiter),
+	KUNIT_CASE(group_slice_rotation),
+	KUNIT_CASE_SLOW(group_yield_priority),
 	{}
 };
 

@@ -822,6 +822,285 @@ static void slot_teardown(struct kunit *test)
 	pool_done(test, ctx);
 }
 
+/* ---- turns, slices and firmware waits: a driver's reports (issue 36) ---- */
+
+/* Short enough that a case sees many slices, long enough for a bind. */
+#define SLICE_US 10000
+
+static int fw_scope_dev;	/* the device of the scoped rings: its address */
+
+static struct slot_ctx *pool_new_slice(struct kunit *test, u32 nr_slots,
+				       u32 quantum_us, bool preempt)
+{
+	struct slot_ctx *ctx = test->priv;
+
+	ctx->args.quantum_us = quantum_us;
+	return pool_new(test, nr_slots, FWSCHED_SLOT_RELEASE_IDLE, 0, preempt);
+}
+
+/* A ring whose jobs nobody may complete: its teardown cancels them. */
+static struct mock_ring *ring_new_long(struct slot_ctx *ctx, enum fwsched_priority prio,
+				       const void *scope)
+{
+	struct mock_ring_args a = {
+		.credit_limit = 1, .mode = MOCK_MANUAL, .wq = ctx->wq,
+		.pool = ctx->pool, .prio = prio, .fw_scope = scope,
+	};
+	struct mock_ring *ring = mock_ring_create(ctx->test, &a);
+
+	ring->cancel_in_flight = true;
+	return ring;
+}
+
+/* How often @ring was bound. */
+static unsigned int ring_binds(struct slot_ctx *ctx, struct mock_ring *ring)
+{
+	unsigned int i, n = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ctx->lock, flags);
+	for (i = 0; i < min(ctx->binds, MAX_BINDS); i++)
+		n += ctx->bind_order[i] == ring;
+	spin_unlock_irqrestore(&ctx->lock, flags);
+	return n;
+}
+
+/*
+ * The "firmware" runs only what is in a slot: complete one job of a ring
+ * that is bound and not blocked on a firmware wait.  False if none can.
+ */
+static bool fw_progress(struct slot_ctx *ctx, struct mock_ring **r, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (READ_ONCE(r[i]->slot) >= 0 && atomic_read(&r[i]->on_hw) &&
+		    step(ctx, r[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A high queue depends on a job of a low queue of the same fw_scope, on a
+ * pool with one slot and preemption.  Handed to the firmware, the wait
+ * would hold the only slot for a job whose queue, evicted, waits for that
+ * slot: nothing moves until a timeout.  The dependency must be waited for
+ * on the CPU instead, and both jobs complete with the firmware running
+ * only what is bound.
+ */
+static void slot_fw_wait_preempted(struct kunit *test)
+{
+	struct slot_ctx *ctx = pool_new(test, 1, FWSCHED_SLOT_RELEASE_IDLE, 0, true);
+	struct mock_ring *low = ring_new_long(ctx, FWSCHED_PRIO_LOW, &fw_scope_dev);
+	struct mock_ring *high = ring_new_long(ctx, FWSCHED_PRIO_HIGH, &fw_scope_dev);
+	struct mock_ring *r[2] = { low, high };
+	struct dma_fence *fl, *fh;
+	struct mock_job *mj;
+	int steps;
+
+	ctx->preempt_now = true;
+	fl = push(test, low);
+	settle(ctx);
+	KUNIT_EXPECT_EQ(test, atomic_read(&low->ran), 1);
+	mj = mock_job_new(high, 1, 1);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(fl)), 0);
+	fh = mock_push(mj);
+	settle(ctx);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->preempts, 0,
+			    "low was evicted for a job that cannot start before low's");
+	for (steps = 0; steps < 8 && !dma_fence_is_signaled(fh); steps++)
+		if (!fw_progress(ctx, r, 2))
+			break;
+	KUNIT_EXPECT_TRUE_MSG(test, dma_fence_is_signaled(fl) && dma_fence_is_signaled(fh),
+			      "deadlock: high holds the only slot while its firmware waits for low's job, which waits for that slot");
+	KUNIT_EXPECT_EQ(test, atomic_read(&high->fw_blocked), 0);
+	dma_fence_put(fl);
+	dma_fence_put(fh);
+	mock_expect_clean(test, low);
+	mock_expect_clean(test, high);
+	mock_ring_destroy(high);
+	mock_ring_destroy(low);
+	pool_done(test, ctx);
+}
+
+/*
+ * Without preemption a job in flight keeps its slot until it completes:
+ * the wait still goes to the firmware (no CPU round trip), on a pool too.
+ */
+static void slot_fw_wait_no_preempt(struct kunit *test)
+{
+	struct slot_ctx *ctx = pool_new(test, 2, FWSCHED_SLOT_RELEASE_IDLE, 0, false);
+	struct mock_ring *low = ring_new_long(ctx, FWSCHED_PRIO_LOW, &fw_scope_dev);
+	struct mock_ring *high = ring_new_long(ctx, FWSCHED_PRIO_HIGH, &fw_scope_dev);
+	struct mock_ring *r[2] = { low, high };
+	struct dma_fence *fl, *fh;
+	struct mock_job *mj;
+	int steps;
+
+	fl = push(test, low);
+	settle(ctx);
+	mj = mock_job_new(high, 1, 1);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(fl)), 0);
+	fh = mock_push(mj);
+	settle(ctx);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&high->ran), 1,
+			    "high did not go to the firmware while low's job was on the hardware");
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fl));
+	for (steps = 0; steps < 8 && !dma_fence_is_signaled(fh); steps++)
+		if (!fw_progress(ctx, r, 2))
+			break;
+	KUNIT_EXPECT_TRUE_MSG(test, dma_fence_is_signaled(fh),
+			      "the firmware-resolved wait did not complete");
+	dma_fence_put(fl);
+	dma_fence_put(fh);
+	mock_expect_clean(test, low);
+	mock_expect_clean(test, high);
+	mock_ring_destroy(high);
+	mock_ring_destroy(low);
+	pool_done(test, ctx);
+}
+
+/*
+ * A low queue evicted by a high one (preempted at once) waits with its job
+ * in flight.  It joined the FIFO before the high queue was bound, so no
+ * slice was running when it came: the slice that starts with the high
+ * queue's bind must still end, and the aging rule must serve low after at
+ * most FWSCHED_SLOT_AGE_LIMIT renewals of high's turn.  Jobs never
+ * complete: only the slice can move anything.
+ */
+static void slot_slice_evicted_waiter(struct kunit *test)
+{
+	struct slot_ctx *ctx = pool_new_slice(test, 1, SLICE_US, true);
+	struct mock_ring *low = ring_new_long(ctx, FWSCHED_PRIO_LOW, NULL);
+	struct mock_ring *high = ring_new_long(ctx, FWSCHED_PRIO_HIGH, NULL);
+	struct fwsched_slot_stats st;
+
+	ctx->preempt_now = true;
+	push_n(test, low, 1);
+	settle(ctx);
+	KUNIT_ASSERT_EQ(test, atomic_read(&low->ran), 1);
+	push_n(test, high, 1);
+	KUNIT_ASSERT_TRUE_MSG(test, mock_ring_wait_ran(high, 1),
+			      "high never ran: low was not evicted");
+	KUNIT_EXPECT_TRUE_MSG(test, wait_event_timeout(low->wait, ring_binds(ctx, low) >= 2,
+						       msecs_to_jiffies(WAIT_MS)),
+			      "low was never bound again: high's slice never ended");
+	KUNIT_EXPECT_EQ(test, fwsched_queue_slot_stats(low->q, &st), 0);
+	KUNIT_EXPECT_LE_MSG(test, st.max_passed, FWSCHED_SLOT_AGE_LIMIT + 1,
+			    "low passed over more often than the aging limit allows");
+	KUNIT_EXPECT_EQ(test, fwsched_queue_slot_stats(high->q, &st), 0);
+	kunit_info(test, "high: %llu turns, %llu preemptions", st.grants, st.preemptions);
+	/* A preemption during a grant, a bind, a slice: destroy stops it all. */
+	mock_ring_destroy(low);
+	mock_ring_destroy(high);
+	KUNIT_EXPECT_EQ(test, atomic_read(&low->freed), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&high->freed), 1);
+	pool_done(test, ctx);
+}
+
+/*
+ * Queues of one level whose jobs never complete rotate by time slice:
+ * every one runs, whoever waited when the holder before it was granted.
+ * One slot and three queues, then two slots and five.
+ */
+static void slice_rotation(struct kunit *test, u32 nr_slots, int n)
+{
+	struct slot_ctx *ctx = pool_new_slice(test, nr_slots, SLICE_US, true);
+	struct mock_ring *r[5];
+	int i;
+
+	ctx->preempt_now = true;
+	for (i = 0; i < n; i++)
+		r[i] = ring_new_long(ctx, FWSCHED_PRIO_NORMAL, NULL);
+	for (i = 0; i < n; i++)
+		push_n(test, r[i], 1);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, mock_ring_wait_ran(r[i], 1),
+				      "queue %d of %d never ran on %u slots: the slices stopped rotating",
+				      i, n, nr_slots);
+	for (i = 0; i < n; i++) {
+		mock_expect_clean(test, r[i]);
+		mock_ring_destroy(r[i]);
+	}
+	pool_done(test, ctx);
+}
+
+static void slot_slice_rotation(struct kunit *test)
+{
+	slice_rotation(test, 1, 3);
+}
+
+static void slot_slice_rotation_2x5(struct kunit *test)
+{
+	slice_rotation(test, 2, 5);
+}
+
+#define SHARE_JOBS 40
+
+/*
+ * Two busy queues of different levels on one slot, quantum 1: a turn's end
+ * decides among both, so the higher gets FWSCHED_SLOT_AGE_LIMIT turns in
+ * FWSCHED_SLOT_AGE_LIMIT + 1 (slot.h) and finishes first.  The lower one's
+ * jobs are pushed first.  Returns the lower queue's completions when the
+ * higher one's last job completes.
+ */
+static unsigned int share_run(struct kunit *test, enum fwsched_slot_release release,
+			      enum fwsched_priority hi, enum fwsched_priority lo)
+{
+	struct slot_ctx *ctx = pool_new(test, 1, release, 1, false);
+	struct mock_ring *low = ring_new(ctx, 1, lo);
+	struct mock_ring *high = ring_new(ctx, 1, hi);
+	struct mock_ring *r[2] = { low, high };
+	struct fwsched_slot_stats st;
+	unsigned int done, steps = 0;
+
+	push_n(test, low, SHARE_JOBS);
+	settle(ctx);
+	push_n(test, high, SHARE_JOBS);
+	settle(ctx);
+	while (atomic_read(&high->completed) < SHARE_JOBS && steps++ < 4 * SHARE_JOBS)
+		if (!fw_progress(ctx, r, 2))
+			break;
+	done = atomic_read(&low->completed);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&high->completed), SHARE_JOBS,
+			    "levels %d/%d: the high queue did not finish", hi, lo);
+	KUNIT_EXPECT_EQ(test, fwsched_queue_slot_stats(low->q, &st), 0);
+	KUNIT_EXPECT_LE_MSG(test, st.max_passed, FWSCHED_SLOT_AGE_LIMIT + 1,
+			    "levels %d/%d: low passed over beyond the aging limit", hi, lo);
+	while (fw_progress(ctx, r, 2))
+		;
+	KUNIT_EXPECT_EQ(test, atomic_read(&low->completed), SHARE_JOBS);
+	mock_expect_clean(test, low);
+	mock_expect_clean(test, high);
+	mock_ring_destroy(low);
+	mock_ring_destroy(high);
+	pool_done(test, ctx);
+	return done;
+}
+
+static void slot_yield_priority(struct kunit *test)
+{
+	enum fwsched_slot_release rel;
+	unsigned int lo_done, most, least;
+	int hi, lo;
+
+	/* Low's first job, then one turn in AGE_LIMIT + 1: give one either way. */
+	most = 1 + SHARE_JOBS / FWSCHED_SLOT_AGE_LIMIT + 1;
+	least = SHARE_JOBS / FWSCHED_SLOT_AGE_LIMIT - 1;
+	for (rel = FWSCHED_SLOT_RELEASE_IDLE; rel <= FWSCHED_SLOT_RELEASE_ON_DEMAND; rel++)
+		for (hi = FWSCHED_PRIO_NORMAL; hi < FWSCHED_PRIO_COUNT; hi++)
+			for (lo = FWSCHED_PRIO_LOW; lo < hi; lo++) {
+				lo_done = share_run(test, rel, hi, lo);
+				kunit_info(test, "release %d, levels %d/%d: low ran %u while high ran %d",
+					   rel, hi, lo, lo_done, SHARE_JOBS);
+				KUNIT_EXPECT_LE_MSG(test, lo_done, most,
+						    "levels %d/%d: a yield handed the slot to the lower level",
+						    hi, lo);
+				KUNIT_EXPECT_GE_MSG(test, lo_done, least,
+						    "levels %d/%d: the lower level starved", hi, lo);
+			}
+}
+
 /* Bad input gets clear errors. */
 static void slot_bad_input(struct kunit *test)
 {
@@ -867,6 +1146,12 @@ static struct kunit_case slot_cases[] = {
 	KUNIT_CASE(slot_priority_change),
 	KUNIT_CASE(slot_teardown),
 	KUNIT_CASE(slot_bad_input),
+	KUNIT_CASE(slot_fw_wait_preempted),
+	KUNIT_CASE(slot_fw_wait_no_preempt),
+	KUNIT_CASE(slot_slice_evicted_waiter),
+	KUNIT_CASE(slot_slice_rotation),
+	KUNIT_CASE(slot_slice_rotation_2x5),
+	KUNIT_CASE_SLOW(slot_yield_priority),
 	{}
 };
 
