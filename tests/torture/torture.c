@@ -14,7 +14,11 @@
  * fence, cycle a slot pool.  The "firmware" completes each ring's jobs in
  * order from an hrtimer after a random duration, fails some, hangs some
  * (the timeout or a destroy ends them), and answers timed_out with
- * EXTEND, RESET or BAN at random.  With fault injection built in, some
+ * EXTEND, RESET or BAN at random.  Half the slot pools preempt: the
+ * "firmware" then saves a holder at once (or cannot, and fwsched drains it)
+ * and completes a ring's jobs only while the ring is in a slot, so that
+ * queues of all levels with firmware waits between them must keep moving
+ * on pools smaller than they are.  With fault injection built in, some
  * allocations of fwsched fail on purpose (fail_nth).  A seed printed at
  * start makes the sequence of choices of each thread repeatable (the
  * interleaving is not).
@@ -27,9 +31,11 @@
  * pool, never while stopped, never before its dependencies signalled,
  * never after destroy returned; free_job exactly once per job, after its
  * fence signalled; no slot held twice and no more slots than the pool has
- * at any bind; a pool with queues refuses to go (-EBUSY); at the end every
- * job is freed and every pool destroyed.  Each broken rule is printed with
- * its name ("VIOLATION <rule>: ...") and fails the case.
+ * at any bind; no firmware wait for a queue that can be preempted off its
+ * slot, except within one group; a pool with queues refuses to go
+ * (-EBUSY); at the end every job is freed and every pool destroyed.  Each
+ * broken rule is printed with its name ("VIOLATION <rule>: ...") and fails
+ * the case.
  *
  * Copyright (C) 2026 The fwsched authors
  */
@@ -123,6 +129,7 @@ struct tpool {
 	unsigned int attached;		/* queues created on it, not destroyed */
 	unsigned int detaching;		/* of those, being destroyed: may be gone */
 	u32 nr_slots;
+	bool preempt;			/* the pool preempts; @pool's, constant */
 	spinlock_t slots_lock;		/* @occupant, @held, groups' members */
 	void *occupant[MAXSLOTS];	/* a struct tq or a struct tgroup */
 	unsigned int held;
@@ -231,6 +238,7 @@ struct tctx {
 	atomic_long_t fw_waits;		/* firmware waits run_job got */
 	atomic_long_t group_queues;	/* queues created in a slot group */
 	atomic_long_t group_binds;	/* bind_group calls */
+	atomic_long_t preemptions;	/* slots taken by preempt or preempt_group */
 	atomic_long_t ops[OP_COUNT];
 	atomic_t violations;
 	wait_queue_head_t wait;
@@ -354,6 +362,12 @@ static enum hrtimer_restart tq_timer(struct hrtimer *timer)
 
 	spin_lock_irqsave(&t->lock, flags);
 	j = list_first_entry_or_null(&t->submitted, struct tj, link);
+	if (j && t->tp && t->slot < 0) {
+		/* Preempted: the ring runs again when it is bound again. */
+		spin_unlock_irqrestore(&t->lock, flags);
+		hrtimer_forward_now(timer, us_to_ktime(50));
+		return HRTIMER_RESTART;
+	}
 	if (j && j->hang && atomic_read(&j->runs) == 1) {
 		/* Hung: only a reset or a cancel ends it. */
 		spin_unlock_irqrestore(&t->lock, flags);
@@ -457,6 +471,15 @@ static void tj_check_deps(struct tj *j)
 				 seqno, k);
 			continue;
 		}
+		/*
+		 * Jobs of a queue that can be preempted off its slot are
+		 * waited for in the firmware only within one group: else the
+		 * waiter may hold the slot they need (slot.h).
+		 */
+		if (src->tp && READ_ONCE(src->tp->preempt) && !(t->tg && t->tg == src->tg))
+			tviolate(c, "fw-dep-preempt",
+				 "job %llu: firmware wait for %llu of a queue that can lose its slot",
+				 seqno, f->seqno);
 		if (!dma_fence_is_signaled(f) && READ_ONCE(src->max_run_seqno) < f->seqno)
 			tviolate(c, "fw-dep-not-run",
 				 "job %llu: firmware wait for %llu, not yet given to its ring",
@@ -705,11 +728,67 @@ static void t_unbind_group(struct fwsched_group *g, unsigned int slot)
 	spin_unlock_irqrestore(&tp->slots_lock, flags);
 }
 
+/*
+ * Preemption (pools made with it): the firmware saves the ring and leaves
+ * its slot at once, or, one time in four, cannot now, and fwsched drains
+ * the ring instead.  Jobs in flight stay on the "hardware" and complete
+ * only once the ring is bound again (tq_timer()).
+ */
+static struct dma_fence *t_preempt(struct fwsched_queue *q, unsigned int slot)
+{
+	struct tq *t = fwsched_queue_priv(q);
+	struct tpool *tp = t->tp;
+	unsigned long flags;
+
+	if (!get_random_u32_below(4))
+		return ERR_PTR(-EBUSY);
+	spin_lock_irqsave(&t->lock, flags);
+	t->slot = -1;
+	spin_unlock_irqrestore(&t->lock, flags);
+	spin_lock_irqsave(&tp->slots_lock, flags);
+	if (slot >= tp->nr_slots || tp->occupant[slot] != t)
+		tviolate(t->c, "slot-preempt", "slot %u preempted from a queue not in it", slot);
+	else
+		tp->occupant[slot] = NULL;
+	tp->held--;
+	spin_unlock_irqrestore(&tp->slots_lock, flags);
+	atomic_long_inc(&t->c->preemptions);
+	return NULL;
+}
+
+static struct dma_fence *t_preempt_group(struct fwsched_group *g, unsigned int slot)
+{
+	struct tgroup *tg = fwsched_group_priv(g);
+	struct tpool *tp = tg->tp;
+	unsigned long flags;
+	struct tq *t;
+
+	if (!get_random_u32_below(4))
+		return ERR_PTR(-EBUSY);
+	spin_lock_irqsave(&tp->slots_lock, flags);
+	list_for_each_entry(t, &tg->members, group_link) {
+		spin_lock(&t->lock);
+		t->slot = -1;
+		spin_unlock(&t->lock);
+	}
+	if (slot >= tp->nr_slots || tp->occupant[slot] != tg || tg->slot != slot)
+		tviolate(tp->c, "slot-preempt", "slot %u preempted from a group not in it", slot);
+	else
+		tp->occupant[slot] = NULL;
+	tg->slot = -1;
+	tp->held--;
+	spin_unlock_irqrestore(&tp->slots_lock, flags);
+	atomic_long_inc(&tp->c->preemptions);
+	return NULL;
+}
+
 static const struct fwsched_slot_ops t_slot_ops = {
 	.bind = t_bind,
 	.unbind = t_unbind,
 	.bind_group = t_bind_group,
 	.unbind_group = t_unbind_group,
+	.preempt = t_preempt,
+	.preempt_group = t_preempt_group,
 };
 
 /* Create the groups of @tp that do not exist.  tp->lock held. */
@@ -787,11 +866,17 @@ static int tpool_make(struct tpool *tp, struct rnd_state *rnd)
 	/* Half the pools rotate on a time slice too (the firmware's timers). */
 	if (prandom_u32_state(rnd) & 1)
 		a.quantum_us = 200 + prandom_u32_state(rnd) % 2000;
+	/*
+	 * Half preempt: holders evicted with jobs in flight, firmware waits
+	 * across levels kept on the CPU (the fw-dep-preempt rule).
+	 */
+	a.preempt = prandom_u32_state(rnd) & 1;
 	pool = fwsched_slot_pool_create(&a);
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
 	tp->pool = pool;
 	tp->nr_slots = a.nr_slots;
+	WRITE_ONCE(tp->preempt, a.preempt);
 	tpool_groups_make(tp, rnd);
 	return 0;
 }
@@ -1777,8 +1862,9 @@ static void torture_run(struct kunit *test)
 		kunit_info(test, "op %s: %ld", op_names[i], atomic_long_read(&c->ops[i]));
 	kunit_info(test, "firmware waits handed to run_job: %ld",
 		   atomic_long_read(&c->fw_waits));
-	kunit_info(test, "queues created in a slot group: %ld, group binds: %ld",
-		   atomic_long_read(&c->group_queues), atomic_long_read(&c->group_binds));
+	kunit_info(test, "queues created in a slot group: %ld, group binds: %ld, preemptions: %ld",
+		   atomic_long_read(&c->group_queues), atomic_long_read(&c->group_binds),
+		   atomic_long_read(&c->preemptions));
 
 	KUNIT_EXPECT_NOT_NULL(test, c->wq_ordered);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&c->signalled), atomic_long_read(&c->pushed),
