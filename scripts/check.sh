@@ -200,18 +200,35 @@ trap 'load_off; prefetch_off' EXIT
 trap 'exit 143' TERM HUP
 trap 'exit 130' INT
 
-# --selftest: a fwsched.ko with a bug planted in fwsched itself (the fence
-# hold-back skipped), at /mod/planted/fwsched.ko in the root, for
-# tests/selftest/torture-order.plan.
+# --selftest: fwsched.ko built with a bug planted in fwsched itself, one
+# module per bug, at /mod/DIR/fwsched.ko in the root, for the plans in
+# tests/selftest/ that load DIR/fwsched:
+#   planted        the fence hold-back skipped (torture-order.plan)
+#   planted-slice  no slice timer for a slice that starts while a waiter
+#                  waits (slot-slice.plan)
+#   planted-yield  a yield hands the slot on before the yielder queues
+#                  again (slot-yield.plan)
+#   planted-fwdep  a firmware wait on a queue that can be preempted off its
+#                  slot (slot-fwdep.plan)
+plants=(
+	planted:FWSCHED_PLANT_NO_HOLDBACK
+	planted-slice:FWSCHED_PLANT_SLICE_NO_ARM
+	planted-yield:FWSCHED_PLANT_YIELD_NO_DECIDE
+	planted-fwdep:FWSCHED_PLANT_FW_DEP_ANY_HOLDER
+)
 plant() {
-	local mo=$cache/modules/$(basename "$kbuild")-planted
-	mkdir -p "$mo"
-	make -s -C "$kbuild" ARCH="$(fw_arch "$kbuild")" M="$repo" MO="$mo" \
-		obj-m=fwsched.o KCFLAGS=-DFWSCHED_PLANT_NO_HOLDBACK \
-		-j"${JOBS:-$(nproc)}" modules >"$mo/build.log" 2>&1 ||
-		{ cat "$mo/build.log"; say "check.sh: planted build failed"; return 1; }
-	mkdir -p "$root/mod/planted"
-	cp "$mo/fwsched.ko" "$root/mod/planted/"
+	local p dir mo
+	for p in "${plants[@]}"; do
+		dir=${p%%:*}
+		mo=$cache/modules/$(basename "$kbuild")-$dir
+		mkdir -p "$mo"
+		make -s -C "$kbuild" ARCH="$(fw_arch "$kbuild")" M="$repo" MO="$mo" \
+			obj-m=fwsched.o KCFLAGS=-D${p#*:} \
+			-j"${JOBS:-$(nproc)}" modules >"$mo/build.log" 2>&1 ||
+			{ cat "$mo/build.log"; say "check.sh: planted build $dir failed"; return 1; }
+		mkdir -p "$root/mod/$dir"
+		cp "$mo/fwsched.ko" "$root/mod/$dir/"
+	done
 }
 
 if [ "$mode" = selftest ]; then
