@@ -255,7 +255,8 @@ def what(metric):
            "p50_ns": "p50", "p99_ns": "p99", "destroy_ns": "destroy",
            "slab_bytes_per_job": "slab per job in flight",
            "total_bytes_per_queue": "memory per queue", "worst_gap_ns": "worst gap",
-           "p99_gap_ns": "p99 gap", "share_x1000": "share of runs"}
+           "p99_gap_ns": "p99 gap", "share_x1000": "share of runs",
+           "share_rule_x1000": "share slot.h states"}
     return per.get(metric, metric.replace("_", " "))
 
 

@@ -1003,6 +1003,18 @@ enum { SLOTS_PLAIN, SLOTS_GROUPED, SLOTS_LONG, SLOTS_VARIANTS };
 static const char * const slots_variant[SLOTS_VARIANTS] = { "plain", "grouped", "long" };
 #define SLOTS_RUN_MS	400
 
+/*
+ * The share of turns slot.h states for level @lv when every level is busy,
+ * in thousandths: each level below the highest gets one turn in
+ * FWSCHED_SLOT_AGE_LIMIT + 1, the highest the rest.
+ */
+static unsigned int slots_rule_share(int lv)
+{
+	unsigned int one = 1000 / (FWSCHED_SLOT_AGE_LIMIT + 1);
+
+	return lv < FWSCHED_PRIO_COUNT - 1 ? one : 1000 - (FWSCHED_PRIO_COUNT - 1) * one;
+}
+
 static int run_slots(enum impl im, unsigned int rep, int variant)
 {
 	struct fwsched_slot_pool_args pargs = {
@@ -1123,11 +1135,15 @@ static int run_slots(enum impl im, unsigned int rep, int variant)
 	       "policy=%s variant=%s runs=%llu share_err_x1000=%llu worst_gap_ns=%llu low_worst_gap_ns=%llu p99_gap_ns=%llu",
 	       policy, vname, total, err_max, worst, low_worst,
 	       bench.nr_gaps ? bench.gaps[bench.nr_gaps * 99 / 100] : 0);
-	for (lv = 0; lv < FWSCHED_PRIO_COUNT; lv++)
+	for (lv = 0; lv < FWSCHED_PRIO_COUNT; lv++) {
 		REPORT("slots", im, rep,
 		       "policy=%s variant=%s level=%d share_x1000=%llu worst_gap_ns=%llu",
 		       policy, vname, lv, total ? level_runs[lv] * 1000 / total : 0,
 		       level_worst[lv]);
+		if (im == FWSCHED)
+			REPORT("slots", im, rep, "policy=%s variant=%s level=%d share_rule_x1000=%u",
+			       policy, vname, lv, slots_rule_share(lv));
+	}
 out:
 	/* Queues (entities) first, then what they share, then the rings. */
 	for (i = 0; i < created; i++) {
