@@ -1461,7 +1461,8 @@ static void group_yield_priority(struct kunit *test)
 						    "levels %d/%d: a yield handed the slot to the lower group",
 						    hi, lo);
 				KUNIT_EXPECT_GE_MSG(test, lo_done, least,
-						    "levels %d/%d: the lower group starved", hi, lo);
+						    "levels %d/%d: the lower group starved",
+						    hi, lo);
 			}
 }
 

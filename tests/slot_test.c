@@ -1097,7 +1097,8 @@ static void slot_yield_priority(struct kunit *test)
 						    "levels %d/%d: a yield handed the slot to the lower level",
 						    hi, lo);
 				KUNIT_EXPECT_GE_MSG(test, lo_done, least,
-						    "levels %d/%d: the lower level starved", hi, lo);
+						    "levels %d/%d: the lower level starved",
+						    hi, lo);
 			}
 }
 

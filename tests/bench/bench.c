@@ -1141,7 +1141,8 @@ static int run_slots(enum impl im, unsigned int rep, int variant)
 		       policy, vname, lv, total ? level_runs[lv] * 1000 / total : 0,
 		       level_worst[lv]);
 		if (im == FWSCHED)
-			REPORT("slots", im, rep, "policy=%s variant=%s level=%d share_rule_x1000=%u",
+			REPORT("slots", im, rep,
+			       "policy=%s variant=%s level=%d share_rule_x1000=%u",
 			       policy, vname, lv, slots_rule_share(lv));
 	}
 out:
