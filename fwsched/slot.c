@@ -687,8 +687,12 @@ static void fwsched_slot_put(struct fwsched_slot_pool *pool,
 	h->prio = h->next_prio;
 	fwsched_slot_check(pool);
 #ifdef FWSCHED_PLANT_YIELD_NO_DECIDE
-	/* Planted: the slot is handed on before the yielder queues again. */
-	fwsched_slot_dispatch(pool);
+	/* Planted: the slot is handed on; the yielder's work item queues it. */
+	if (requeue && !h->nr_busy) {
+		fwsched_slot_dispatch(pool);
+		holder_kick(h);
+		return;
+	}
 #endif
 	if (requeue)
 		fwsched_slot_wait(pool, h);
