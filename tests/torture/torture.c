@@ -18,7 +18,9 @@
  * "firmware" then saves a holder at once (or cannot, and fwsched drains it)
  * and completes a ring's jobs only while the ring is in a slot, so that
  * queues of all levels with firmware waits between them must keep moving
- * on pools smaller than they are.  With fault injection built in, some
+ * on pools smaller than they are; pressure=1 puts most queues on pools of
+ * one or two slots that all preempt and slice, in one fw_scope.  With
+ * fault injection built in, some
  * allocations of fwsched fail on purpose (fail_nth).  A seed printed at
  * start makes the sequence of choices of each thread repeatable (the
  * interleaving is not).
@@ -78,6 +80,9 @@ MODULE_PARM_DESC(hold, "give finished fences to fwsched_test_holder at the end")
 static unsigned int faults = 2;
 module_param(faults, uint, 0444);
 MODULE_PARM_DESC(faults, "percent of job inits and queue creates whose allocation fails");
+static bool pressure;
+module_param(pressure, bool, 0444);
+MODULE_PARM_DESC(pressure, "slot pressure: most queues on pools of 1-2 slots that preempt and slice, one fw_scope");
 
 #define MAXQ		4096
 #define MAXDEPS		4
@@ -854,7 +859,7 @@ static int tpool_make(struct tpool *tp, struct rnd_state *rnd)
 {
 	struct fwsched_slot_pool_args a = {
 		.ops = &t_slot_ops,
-		.nr_slots = 1 + prandom_u32_state(rnd) % MAXSLOTS,
+		.nr_slots = 1 + prandom_u32_state(rnd) % (pressure ? 2 : MAXSLOTS),
 		.release = prandom_u32_state(rnd) & 1 ? FWSCHED_SLOT_RELEASE_IDLE :
 			   FWSCHED_SLOT_RELEASE_ON_DEMAND,
 		.quantum = 1 + prandom_u32_state(rnd) % 8,
@@ -864,13 +869,14 @@ static int tpool_make(struct tpool *tp, struct rnd_state *rnd)
 	if (a.nr_slots > 2 && prandom_u32_state(rnd) & 1)
 		a.reserved[FWSCHED_PRIO_HIGH] = 1;
 	/* Half the pools rotate on a time slice too (the firmware's timers). */
-	if (prandom_u32_state(rnd) & 1)
+	if (pressure || prandom_u32_state(rnd) & 1)
 		a.quantum_us = 200 + prandom_u32_state(rnd) % 2000;
 	/*
-	 * Half preempt: holders evicted with jobs in flight, firmware waits
-	 * across levels kept on the CPU (the fw-dep-preempt rule).
+	 * Half preempt (all under pressure): holders evicted with jobs in
+	 * flight, firmware waits across levels kept on the CPU (the
+	 * fw-dep-preempt rule).
 	 */
-	a.preempt = prandom_u32_state(rnd) & 1;
+	a.preempt = pressure || prandom_u32_state(rnd) & 1;
 	pool = fwsched_slot_pool_create(&a);
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
@@ -1055,10 +1061,13 @@ static void op_create(struct tctx *c, struct rnd_state *rnd)
 		t->has_timeout = true;
 	}
 	/* Firmware shared with other queues: two scopes (1/2, 1/4), or none. */
-	if ((r >> 16) % 4 < 3)
+	if (pressure)
+		t->scope = &t_scopes[0];
+	else if ((r >> 16) % 4 < 3)
 		t->scope = &t_scopes[(r >> 16) % 4 == 2];
 	a.fw_scope = t->scope;
-	if ((r >> 10) % 3 == 0)
+	/* Under pressure three queues in four share the pools' few slots. */
+	if (pressure ? (r >> 10) % 4 != 0 : (r >> 10) % 3 == 0)
 		tp = &c->pools[(r >> 12) % NPOOLS];
 	else if ((r >> 14) % 4 == 0)
 		a.direct_run = true;
