@@ -1404,7 +1404,7 @@ static void group_slice_rotation(struct kunit *test)
 	group_rotation(test, 2, 5);
 }
 
-#define SHARE_JOBS 40
+#define SHARE_JOBS 20
 
 /* slot_test.c's share_run() for two groups of one member each. */
 static unsigned int group_share_run(struct kunit *test, enum fwsched_slot_release release,

@@ -1035,7 +1035,7 @@ static void slot_slice_rotation_2x5(struct kunit *test)
 	slice_rotation(test, 2, 5);
 }
 
-#define SHARE_JOBS 40
+#define SHARE_JOBS 20
 
 /*
  * Two busy queues of different levels on one slot, quantum 1: a turn's end
