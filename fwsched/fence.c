@@ -168,6 +168,9 @@ struct fwsched_timeline *fwsched_timeline_create(const char *driver_name,
 	tl->next_seqno = 1;
 	tl->signalling = false;
 	tl->dead = false;
+	/* A queue's timeline gets its scope and holder from fwsched_queue_create(). */
+	tl->fw_scope = NULL;
+	tl->fw_holder = NULL;
 	memcpy(tl->names, name, nlen + 1);
 	memcpy(tl->names + nlen + 1, driver_name, dlen + 1);
 	tl->driver_name = tl->names + nlen + 1;
