@@ -871,7 +871,7 @@ again:
 				h->nr_spent++;
 			}
 		} else {
-			/* A renewed turn: this member's quantum starts now. */
+			/* After a renewal this member's quantum starts again. */
 			fwsched_slot_spent(pool, ref);
 			h->idle = false;
 			ref_set(ref, true, true);
