@@ -64,7 +64,8 @@
  *
  * Grants go to the highest level first, FIFO within a level.  A waiter at
  * the head of its FIFO that has been passed over %FWSCHED_SLOT_AGE_LIMIT
- * times by grants it could have taken is served before every other level.
+ * times by grants or renewals it could have taken is served before every
+ * other level.
  * A waiter of a higher level than some holder does not wait for the turn to
  * end: the lowest such holder is asked to yield at once (evicted; mid-job
  * only if the pool was created with &fwsched_slot_pool_args.preempt).  The
@@ -154,8 +155,8 @@ enum fwsched_priority {
 };
 
 /*
- * A waiter at the head of its FIFO passed over this many times by grants it
- * could have taken is served next, whatever its level.
+ * A waiter at the head of its FIFO passed over this many times by grants or
+ * renewals it could have taken is served next, whatever its level.
  */
 #define FWSCHED_SLOT_AGE_LIMIT 4
 
