@@ -368,10 +368,9 @@ static enum hrtimer_restart tq_timer(struct hrtimer *timer)
 	spin_lock_irqsave(&t->lock, flags);
 	j = list_first_entry_or_null(&t->submitted, struct tj, link);
 	if (j && t->tp && t->slot < 0) {
-		/* Preempted: the ring runs again when it is bound again. */
+		/* Preempted: its next bind starts the ring again (tq_resume()). */
 		spin_unlock_irqrestore(&t->lock, flags);
-		hrtimer_forward_now(timer, us_to_ktime(50));
-		return HRTIMER_RESTART;
+		return HRTIMER_NORESTART;
 	}
 	if (j && j->hang && atomic_read(&j->runs) == 1) {
 		/* Hung: only a reset or a cancel ends it. */
@@ -644,6 +643,19 @@ static const struct fwsched_queue_ops t_ops = {
 
 /* ---- slots ----------------------------------------------------------------- */
 
+/*
+ * The ring is in a slot again: the "firmware" goes on with its jobs in
+ * flight, if any (a preempted ring's timer stopped).  t->lock held.
+ */
+static void tq_resume(struct tq *t)
+{
+	struct tj *j = list_first_entry_or_null(&t->submitted, struct tj, link);
+
+	lockdep_assert_held(&t->lock);
+	if (j)
+		hrtimer_start(&t->timer, us_to_ktime(j->duration_us), HRTIMER_MODE_REL);
+}
+
 static void t_bind(struct fwsched_queue *q, unsigned int slot)
 {
 	struct tq *t = fwsched_queue_priv(q);
@@ -660,6 +672,7 @@ static void t_bind(struct fwsched_queue *q, unsigned int slot)
 	spin_unlock_irqrestore(&tp->slots_lock, flags);
 	spin_lock_irqsave(&t->lock, flags);
 	t->slot = slot;
+	tq_resume(t);
 	spin_unlock_irqrestore(&t->lock, flags);
 }
 
@@ -703,6 +716,7 @@ static void t_bind_group(struct fwsched_group *g, unsigned int slot)
 	list_for_each_entry(t, &tg->members, group_link) {
 		spin_lock(&t->lock);
 		t->slot = slot;
+		tq_resume(t);
 		spin_unlock(&t->lock);
 	}
 	spin_unlock_irqrestore(&tp->slots_lock, flags);
