@@ -110,7 +110,7 @@ struct fwsched_slot_holder {
 	unsigned int nr_members;
 	/** @nr_busy: members with jobs in flight (&fwsched_slot_ref.busy). */
 	unsigned int nr_busy;
-	/** @nr_wants: members with jobs pending (&fwsched_slot_ref.wants). */
+	/** @nr_wants: members that want the slot (&fwsched_slot_ref.wants). */
 	unsigned int nr_wants;
 	/** @nr_asked: members whose ready job was refused a slot. */
 	unsigned int nr_asked;
@@ -185,7 +185,10 @@ struct fwsched_slot_ref {
 	struct list_head member;
 	/** @busy: the queue has jobs in flight, as its work item last saw. */
 	bool busy;
-	/** @wants: the queue has jobs pending, as its work item last saw. */
+	/**
+	 * @wants: its work item's last run asked for the slot for a ready job
+	 * (jobs pending behind a dependency do not count).
+	 */
 	bool wants;
 	/**
 	 * @asked: its ready job was refused a slot, in its work item's

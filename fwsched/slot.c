@@ -662,9 +662,9 @@ static void fwsched_slot_wait(struct fwsched_slot_pool *pool,
 
 /*
  * Give @h's slot back to the pool and pass it on.  @requeue: @h still has
- * work (jobs pending, or preempted jobs in flight); it joins the tail of its
- * FIFO before the slot is handed on, so that the grant decides among all
- * that want the slot, @h included.
+ * work (a member asked for the slot, or preempted jobs in flight); it joins
+ * the tail of its FIFO before the slot is handed on, so that the grant
+ * decides among all that want the slot, @h included.
  */
 static void fwsched_slot_put(struct fwsched_slot_pool *pool,
 			     struct fwsched_slot_holder *h, bool requeue)
@@ -963,10 +963,15 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 	int slot;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	ref_set(ref, !idle, more);
-	/* A run that did not ask (stopped, waiting on a dependency) withdraws. */
-	if (!ref->tried)
-		ref_ask(ref, false);
+	/*
+	 * Only a run that asked for the slot wants it.  One that did not
+	 * (stopped, its head waiting on a dependency or on prepare) withdraws:
+	 * its queue is kicked when the job can go, and asks then.  Counting
+	 * its pending jobs as wanting would queue the holder again at each
+	 * release and grant it the free slot at once, pass after pass, for as
+	 * long as the dependency waits.
+	 */
+	ref_set(ref, !idle, more && ref->tried);
 	ref->tried = false;
 	if (h->state != FWSCHED_SLOT_HELD || h->binding || h->unbinding) {
 		spin_unlock_irqrestore(&pool->lock, flags);

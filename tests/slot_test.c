@@ -321,6 +321,53 @@ static void slot_basic(struct kunit *test)
 	pool_done(test, ctx);
 }
 
+/*
+ * A queue whose next job waits for a dependency gives its slot back and
+ * does not ask for it again before the job can go.  Counting the pending
+ * job as wanting the slot queued the holder again at each release and
+ * granted it the free slot at once: a pass after a pass, for as long as
+ * the dependency waited (the torture's pressure part starved both CPUs so).
+ */
+static void slot_dep_wait_gives_back(struct kunit *test)
+{
+	struct slot_ctx *ctx = pool_new(test, 1, FWSCHED_SLOT_RELEASE_IDLE, 0, false);
+	struct mock_ring *src = mock_ring_new(test, 1, MOCK_MANUAL, ctx->wq);
+	struct mock_ring *r = ring_new(ctx, 4, FWSCHED_PRIO_NORMAL);
+	struct fwsched_slot_stats st0 = {}, st1 = {};
+	struct dma_fence *dep, *f1, *f2;
+	struct mock_job *mj;
+
+	dep = push(test, src);
+	f1 = push(test, r);
+	settle(ctx);
+	mj = mock_job_new(r, 1, 1);
+	KUNIT_EXPECT_EQ(test, fwsched_job_add_dependency(&mj->base, dma_fence_get(dep)), 0);
+	f2 = mock_push(mj);
+	KUNIT_EXPECT_TRUE(test, step(ctx, r));
+	KUNIT_EXPECT_EQ(test, fwsched_queue_slot_stats(r->q, &st0), 0);
+	settle(ctx);
+	KUNIT_EXPECT_EQ(test, fwsched_queue_slot_stats(r->q, &st1), 0);
+	KUNIT_EXPECT_EQ_MSG(test, st1.grants, st0.grants,
+			    "%llu more grants to a queue whose job waits for a dependency",
+			    st1.grants - st0.grants);
+	KUNIT_EXPECT_EQ_MSG(test, fwsched_slot_pool_held(ctx->pool, FWSCHED_PRIO_COUNT), 0,
+			    "a queue whose job waits for a dependency kept the slot");
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->ran), 1);
+
+	KUNIT_EXPECT_TRUE(test, step(ctx, src));
+	KUNIT_EXPECT_TRUE_MSG(test, mock_ring_wait_ran(r, 2),
+			      "the job never ran once its dependency signalled");
+	KUNIT_EXPECT_TRUE(test, step(ctx, r));
+	KUNIT_EXPECT_TRUE(test, mock_wait(f2, WAIT_MS));
+	dma_fence_put(dep);
+	dma_fence_put(f1);
+	dma_fence_put(f2);
+	mock_expect_clean(test, r);
+	mock_ring_destroy(r);
+	mock_ring_destroy(src);
+	pool_done(test, ctx);
+}
+
 /* Same level: slots are granted in the order the queues started waiting. */
 static void slot_fifo(struct kunit *test)
 {
@@ -1136,6 +1183,7 @@ static void slot_bad_input(struct kunit *test)
 static struct kunit_case slot_cases[] = {
 	KUNIT_CASE(slot_basic),
 	KUNIT_CASE(slot_fifo),
+	KUNIT_CASE(slot_dep_wait_gives_back),
 	KUNIT_CASE(slot_reservation),
 	KUNIT_CASE_SLOW(slot_seed_scenario),
 	KUNIT_CASE(slot_aging),

@@ -30,7 +30,10 @@
  * release, with a warning if broken.
  *
  * Waiting.  A queue that finds no slot it may take joins the FIFO of its
- * level; fwsched never polls a slot.  What frees a slot is always a fence:
+ * level; fwsched never polls a slot.  Only a queue whose next job is ready
+ * (its dependencies signalled, prepare done) asks: one whose next job
+ * waits gives its slot back like an idle one, does not queue again, and
+ * asks once the job can go.  What frees a slot is always a fence:
  * a holder gives its slot up in its work item once the hardware fences of
  * its jobs in flight have signalled, or, if the firmware can preempt, when
  * the fence &fwsched_slot_ops.preempt returned signals.  The slot is then
