@@ -8,6 +8,7 @@
 
 #include <linux/lockdep.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/wait_bit.h>
 
@@ -42,7 +43,10 @@
  * runs to finish is a wait on @kick, with the runners' lockdep map taken
  * as flush_work() takes the work item's.  Driver callbacks on a runner
  * must not sleep (they are on the signalling path anyway), so one queue
- * never holds up the others on its CPU for longer than its own pass.
+ * never holds up the others on its CPU for longer than its own pass; and a
+ * runner gives the CPU up between two passes if the scheduler asks
+ * (cond_resched()), as a worker does between two work items, so that a
+ * long batch does not hold up the CPU's other tasks either.
  */
 
 /**
@@ -140,8 +144,11 @@ static void fwsched_runner_work(struct work_struct *work)
 		/* Kicked first, run first. */
 		if (list->next)
 			list = llist_reverse_order(list);
-		llist_for_each_entry_safe(q, next, list, kick_node)
+		llist_for_each_entry_safe(q, next, list, kick_node) {
 			fwsched_runner_run(r, q);
+			/* As a worker does between work items. */
+			cond_resched();
+		}
 	}
 	lock_map_release(&fwsched_runner_map);
 }
