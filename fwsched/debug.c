@@ -121,7 +121,9 @@ static void fwsched_print_job(struct seq_buf *s, const char *what,
  * priority, firmware slot, credits in flight, counters), then one line per
  * job in flight and per job pending, oldest first, with its finished fence
  * (context:seqno), its hardware fence, and how many of its dependencies are
- * still pending.  What debugfs shows, and what a driver puts in its
+ * still pending; for a queue with a slot pool, a last line on its slot
+ * holder (its own or its group's): state, binding, preemption, members busy
+ * and waiting.  What debugfs shows, and what a driver puts in its
  * devcoredump.
  *
  * Context: process context; takes the queue's lock, does not sleep or
@@ -133,7 +135,7 @@ void fwsched_queue_print(struct fwsched_queue *queue, struct seq_buf *s)
 
 	spin_lock(&queue->lock);
 	seq_buf_printf(s,
-		       "queue %s dev=%s context=%llu state=%s priority=%s slot=%d credits=%u/%u pending=%zu in_flight=%zu completed=%llu busy_ns=%llu\n",
+		       "queue %s dev=%s context=%llu state=%s priority=%s slot=%d credits=%u/%u pending=%zu in_flight=%zu completed=%llu busy_ns=%llu kick=%#x passes=%u\n",
 		       queue->timeline->names, queue->timeline->driver_name,
 		       queue->timeline->context,
 		       fwsched_state_names[queue->state],
@@ -141,12 +143,14 @@ void fwsched_queue_print(struct fwsched_queue *queue, struct seq_buf *s)
 		       fwsched_queue_slot(queue), queue->credits,
 		       queue->credit_limit, list_count_nodes(&queue->pending),
 		       list_count_nodes(&queue->in_flight), queue->jobs_completed,
-		       fwsched_queue_busy_ns(queue));
+		       fwsched_queue_busy_ns(queue), atomic_read(&queue->kick),
+		       READ_ONCE(queue->kick_passes));
 	list_for_each_entry(job, &queue->in_flight, link)
 		fwsched_print_job(s, "in_flight", job);
 	list_for_each_entry(job, &queue->pending, link)
 		fwsched_print_job(s, "pending", job);
 	spin_unlock(&queue->lock);
+	fwsched_slot_print(queue, s);
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_print);
 

@@ -472,6 +472,7 @@ static inline bool fwsched_should_fail_alloc(size_t size)
 
 /* slot.c: the queue's side of its slot pool; see there. */
 struct fwsched_queue;
+struct seq_buf;
 void fwsched_slot_attach(struct fwsched_queue *q, struct fwsched_slot_pool *pool,
 			 struct fwsched_group *group, struct fwsched_slot_holder *own,
 			 enum fwsched_priority prio);
@@ -482,6 +483,7 @@ void fwsched_slot_quiesce(struct fwsched_queue *q);
 void fwsched_slot_detach(struct fwsched_queue *q);
 bool fwsched_slot_acquire(struct fwsched_queue *q);
 void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more);
+void fwsched_slot_print(struct fwsched_queue *q, struct seq_buf *s);
 void fwsched_slot_set_prio(struct fwsched_queue *q, enum fwsched_priority prio);
 
 /* runner.c: a queue's work, on its workqueue or on the runners. */

@@ -8,6 +8,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/hrtimer.h>
+#include <linux/seq_buf.h>
 #include <linux/slab.h>
 
 #include <fwsched/queue.h>
@@ -1201,6 +1202,34 @@ void fwsched_slot_detach(struct fwsched_queue *q)
 		holder_kick(h);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	spin_unlock(&h->members_lock);
+}
+
+/* debug.c: a line on @q's slot holder and its pool, if @q has a pool. */
+void fwsched_slot_print(struct fwsched_queue *q, struct seq_buf *s)
+{
+	static const char * const names[] = {
+		[FWSCHED_SLOT_NONE] = "none",
+		[FWSCHED_SLOT_WAITING] = "waiting",
+		[FWSCHED_SLOT_HELD] = "held",
+		[FWSCHED_SLOT_PREEMPTING] = "preempting",
+	};
+	struct fwsched_slot_pool *pool = q->slot.pool;
+	struct fwsched_slot_ref *ref = &q->slot;
+	struct fwsched_slot_holder *h;
+	unsigned long flags;
+
+	if (!pool)
+		return;
+	spin_lock_irqsave(&pool->lock, flags);
+	h = ref->holder;
+	seq_buf_printf(s,
+		       "  slot %s state=%s level=%u bound=%d binding=%d unbinding=%d preempt_fence=%d yield=%d idle=%d aged=%d passed=%u busy=%u wants=%u asked=%u member=%d%d%d%d pool=%u/%u\n",
+		       h->group ? "group" : "own", names[h->state], h->prio,
+		       h->bound, h->binding, h->unbinding, !!h->preempt_fence,
+		       h->yield, h->idle, h->aged, h->passed, h->nr_busy,
+		       h->nr_wants, h->nr_asked, ref->busy, ref->wants,
+		       ref->asked, ref->tried, pool->nr_held, pool->nr_slots);
+	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
 /**

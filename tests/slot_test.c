@@ -14,6 +14,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/seq_buf.h>
 #include <linux/slab.h>
 
 #include "mock_fw.h"
@@ -276,6 +277,23 @@ static void pool_done(struct kunit *test, struct slot_ctx *ctx)
 }
 
 /* N slots, N+1 queues: one waits, and runs when a slot is released. */
+/* fwsched_queue_print() (debugfs, devcoredump) shows the slot holder. */
+static void expect_print(struct kunit *test, struct mock_ring *r, const char *want)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct seq_buf s;
+
+	if (!buf) {
+		KUNIT_FAIL(test, "no memory for the print");
+		return;
+	}
+	seq_buf_init(&s, buf, PAGE_SIZE);
+	fwsched_queue_print(r->q, &s);
+	seq_buf_str(&s);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want),
+				  "the queue's print lacks \"%s\":\n%s", want, buf);
+}
+
 static void slot_basic(struct kunit *test)
 {
 	struct slot_ctx *ctx = pool_new(test, 2, FWSCHED_SLOT_RELEASE_IDLE, 0, false);
@@ -300,6 +318,9 @@ static void slot_basic(struct kunit *test)
 			    "a third queue ran with both slots held");
 	KUNIT_EXPECT_EQ(test, fwsched_queue_slot(r[2]->q), -1);
 	KUNIT_EXPECT_EQ(test, fwsched_slot_pool_held(ctx->pool, FWSCHED_PRIO_NORMAL), 2);
+	expect_print(test, r[2], "slot own state=waiting level=1 bound=0");
+	expect_print(test, r[0], "slot own state=held level=1 bound=1");
+	expect_print(test, r[0], "busy=1 wants=0 asked=0 member=1000 pool=2/2");
 
 	KUNIT_EXPECT_TRUE(test, step(ctx, r[0]));
 	KUNIT_EXPECT_TRUE_MSG(test, mock_ring_wait_ran(r[2], 1),
