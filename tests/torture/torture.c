@@ -57,6 +57,7 @@
 
 #include <fwsched/queue.h>
 
+#include "../../fwsched/internal.h"
 #include "../holder.h"
 
 static unsigned long seed;
@@ -91,6 +92,8 @@ MODULE_PARM_DESC(pressure, "slot pressure: most queues on pools of 1-2 slots tha
 #define NGROUPS		2	/* slot groups per pool */
 #define NFOREIGN	8	/* few: a job waiting on one holds its whole ring */
 #define NRECENT		64
+/* Seconds without a signalled job before the queues are printed. */
+#define TORTURE_STALL_DUMP_S	180
 #define SET_ERR		(-EPROTO)	/* fwsched_job_set_error() from run_job */
 #define T_HW_ERR		(-EIO)		/* the firmware fails the job */
 
@@ -166,6 +169,7 @@ struct tq {
 	u64 last_run_seqno;
 	u64 last_signal_seqno;
 	int slot;
+	bool parked;			/* preempted; its timer stopped (tq_resume()) */
 	bool stopped;			/* between stop's return and start */
 	bool dead;			/* destroy returned */
 	bool async;			/* destroy_async, not yet flushed */
@@ -368,7 +372,11 @@ static enum hrtimer_restart tq_timer(struct hrtimer *timer)
 	spin_lock_irqsave(&t->lock, flags);
 	j = list_first_entry_or_null(&t->submitted, struct tj, link);
 	if (j && t->tp && t->slot < 0) {
-		/* Preempted: its next bind starts the ring again (tq_resume()). */
+		/*
+		 * Preempted: the head job's time has run out, it completes
+		 * once the ring is bound again (tq_resume()).
+		 */
+		t->parked = true;
 		spin_unlock_irqrestore(&t->lock, flags);
 		return HRTIMER_NORESTART;
 	}
@@ -416,8 +424,10 @@ static void tq_flush_hw(struct tq *t, int error, bool reset)
 	for (;;) {
 		spin_lock_irqsave(&t->lock, flags);
 		j = tq_pop(t);
-		if (!j)
+		if (!j) {
 			t->last_run_seqno = 0;
+			t->parked = false;
+		}
 		spin_unlock_irqrestore(&t->lock, flags);
 		if (!j)
 			break;
@@ -644,16 +654,19 @@ static const struct fwsched_queue_ops t_ops = {
 /* ---- slots ----------------------------------------------------------------- */
 
 /*
- * The ring is in a slot again: the "firmware" goes on with its jobs in
- * flight, if any (a preempted ring's timer stopped).  t->lock held.
+ * The ring is in a slot again: the "firmware" goes on where it stopped.
+ * A head job whose time ran out while the ring was off (@parked) completes
+ * now; one whose timer still runs keeps its time: restarting it at each
+ * bind would never end a job longer than the pool's time slice.  t->lock
+ * held.
  */
 static void tq_resume(struct tq *t)
 {
-	struct tj *j = list_first_entry_or_null(&t->submitted, struct tj, link);
-
 	lockdep_assert_held(&t->lock);
-	if (j)
-		hrtimer_start(&t->timer, us_to_ktime(j->duration_us), HRTIMER_MODE_REL);
+	if (t->parked) {
+		t->parked = false;
+		hrtimer_start(&t->timer, us_to_ktime(1), HRTIMER_MODE_REL);
+	}
 }
 
 static void t_bind(struct fwsched_queue *q, unsigned int slot)
@@ -1725,6 +1738,80 @@ static int t_thread(void *data)
 
 /* ---- the case ----------------------------------------------------------------- */
 
+/*
+ * No job signalled for a long time: print every queue that has work, as
+ * fwsched sees it (fwsched_queue_print(), slot holder included) and as the
+ * "firmware" does.  Only a dump for the console log: what passes or fails
+ * is decided by the threads' bound, never by how long this took.
+ */
+static void t_dump(struct tctx *c, char *buf)
+{
+	struct fwsched_queue_stats st;
+	struct seq_buf sb;
+	char *line, *p;
+	struct tq *t;
+	unsigned long flags;
+
+	pr_info("fwsched_torture: no job signalled for %u s; queues with work:\n",
+		TORTURE_STALL_DUMP_S);
+	spin_lock(&c->table_lock);
+	list_for_each_entry(t, &c->all_tq, all) {
+		struct tj *j;
+		unsigned int n = 0;
+
+		fwsched_queue_stats(t->q, &st);
+		spin_lock_irqsave(&t->lock, flags);
+		list_for_each_entry(j, &t->submitted, link)
+			n++;
+		j = list_first_entry_or_null(&t->submitted, struct tj, link);
+		if (!st.pending && !st.in_flight && !n) {
+			spin_unlock_irqrestore(&t->lock, flags);
+			continue;
+		}
+		pr_info("  ring: slot=%d submitted=%u timer=%d parked=%d dead=%d stopped=%d head: runs=%d hang=%d nfw=%u fw_done=%d\n",
+			t->slot, n, hrtimer_active(&t->timer), t->parked, t->dead, t->stopped,
+			j ? atomic_read(&j->runs) : -1, j ? j->hang : 0,
+			j ? j->nfw : 0, j ? tj_fw_waits_done(j) : 1);
+		spin_unlock_irqrestore(&t->lock, flags);
+		seq_buf_init(&sb, buf, PAGE_SIZE);
+		fwsched_queue_print(t->q, &sb);
+		seq_buf_str(&sb);
+		for (p = buf; (line = strsep(&p, "\n"));)
+			if (*line)
+				pr_info("  %s\n", line);
+	}
+	spin_unlock(&c->table_lock);
+}
+
+/*
+ * Wait for a thread to finish its jobs, within @bound; dump the queues
+ * once if nothing signals for TORTURE_STALL_DUMP_S (a hang shows its state
+ * in the console log before the boot's own bound kills it).
+ */
+static bool t_wait_thread(struct tctx *c, struct tthread *th, unsigned long bound,
+			  bool *dumped, char *buf)
+{
+	unsigned long end = jiffies + bound;
+	long last = atomic_long_read(&c->signalled);
+	unsigned long since = jiffies;
+
+	while (!wait_for_completion_timeout(&th->done, 10 * HZ)) {
+		long now = atomic_long_read(&c->signalled);
+
+		if (now != last) {
+			last = now;
+			since = jiffies;
+		} else if (!*dumped && buf &&
+			   time_after(jiffies, since + TORTURE_STALL_DUMP_S * HZ)) {
+			*dumped = true;
+			t_dump(c, buf);
+		}
+		if (time_after(jiffies, end))
+			return false;
+	}
+	return true;
+}
+
 static void t_teardown(struct tctx *c)
 {
 	struct tq *t, *tmp;
@@ -1812,6 +1899,10 @@ static void torture_run(struct kunit *test)
 	unsigned int nthreads = threads ?: num_online_cpus() + 1;
 	struct tthread *th;
 	unsigned long start = jiffies, secs;
+	char *dump_buf = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
+	u64 disp0, passes0, disp1, passes1;
+	long events;
+	bool dumped = false;
 	unsigned int i, j;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
@@ -1847,6 +1938,7 @@ static void torture_run(struct kunit *test)
 	for (i = 0; i < NRECENT; i++)
 		c->recent[i] = dma_fence_get(c->stub);
 
+	fwsched_runner_stats(&disp0, &passes0);
 	if (c->wq_ordered && c->wq_unordered) {
 		struct rnd_state rnd;
 
@@ -1868,11 +1960,12 @@ static void torture_run(struct kunit *test)
 			}
 		}
 		for (i = 0; i < nthreads; i++)
-			if (!wait_for_completion_timeout(&th[i].done,
-							 (duration + 3600) * HZ))
+			if (!t_wait_thread(c, &th[i], (duration + 3600) * HZ,
+					   &dumped, dump_buf))
 				tviolate(c, "stall", "thread %u never finished its jobs", i);
 	}
 	t_teardown(c);
+	fwsched_runner_stats(&disp1, &passes1);
 
 	secs = max(1UL, (jiffies - start) / HZ);
 	kunit_info(test, "pushed=%ld signalled=%ld freed=%ld cleaned-up=%ld cancelled=%ld (failed dependency %ld) errors=%ld injected=%ld banned=%ld in %lu s (%ld jobs/s)",
@@ -1885,6 +1978,19 @@ static void torture_run(struct kunit *test)
 		kunit_info(test, "op %s: %ld", op_names[i], atomic_long_read(&c->ops[i]));
 	kunit_info(test, "firmware waits handed to run_job: %ld",
 		   atomic_long_read(&c->fw_waits));
+	/*
+	 * A pass runs for a push, a dependency, a completion, a grant or an
+	 * operation: about one a job (0.3 to 1.2 measured).  Passes far
+	 * beyond that are a queue kicking itself without progress, a busy
+	 * loop even where it ends (a count, not a time).
+	 */
+	for (i = 0, events = atomic_long_read(&c->pushed); i < OP_COUNT; i++)
+		events += atomic_long_read(&c->ops[i]);
+	kunit_info(test, "runners: %llu dispatches, %llu queue passes for %ld jobs and operations",
+		   disp1 - disp0, passes1 - passes0, events);
+	if (passes1 - passes0 > 20 * (u64)events + 1000)
+		tviolate(c, "spin", "%llu runner passes for %ld jobs and operations",
+			 passes1 - passes0, events);
 	kunit_info(test, "queues created in a slot group: %ld, group binds: %ld, preemptions: %ld",
 		   atomic_long_read(&c->group_queues), atomic_long_read(&c->group_binds),
 		   atomic_long_read(&c->preemptions));
