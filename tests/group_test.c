@@ -1445,25 +1445,7 @@ static unsigned int group_share_run(struct kunit *test, enum fwsched_slot_releas
 
 static void group_yield_priority(struct kunit *test)
 {
-	enum fwsched_slot_release rel;
-	unsigned int lo_done, most, least;
-	int hi, lo;
-
-	most = 1 + SHARE_JOBS / FWSCHED_SLOT_AGE_LIMIT + 1;
-	least = SHARE_JOBS / FWSCHED_SLOT_AGE_LIMIT - 1;
-	for (rel = FWSCHED_SLOT_RELEASE_IDLE; rel <= FWSCHED_SLOT_RELEASE_ON_DEMAND; rel++)
-		for (hi = FWSCHED_PRIO_NORMAL; hi < FWSCHED_PRIO_COUNT; hi++)
-			for (lo = FWSCHED_PRIO_LOW; lo < hi; lo++) {
-				lo_done = group_share_run(test, rel, hi, lo);
-				kunit_info(test, "release %d, levels %d/%d: low ran %u while high ran %d",
-					   rel, hi, lo, lo_done, SHARE_JOBS);
-				KUNIT_EXPECT_LE_MSG(test, lo_done, most,
-						    "levels %d/%d: a yield handed the slot to the lower group",
-						    hi, lo);
-				KUNIT_EXPECT_GE_MSG(test, lo_done, least,
-						    "levels %d/%d: the lower group starved",
-						    hi, lo);
-			}
+	mock_share_check(test, SHARE_JOBS, "group", group_share_run);
 }
 
 static void group_bad_input(struct kunit *test)

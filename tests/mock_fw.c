@@ -621,6 +621,48 @@ bool mock_ring_wait_ran(struct mock_ring *ring, int n)
 EXPORT_SYMBOL_GPL(mock_ring_wait_ran);
 
 /**
+ * mock_share_check() - the share rule of slot.h, for every pair of levels
+ * @test: the test
+ * @jobs: jobs each side pushes
+ * @who: "level" or "group", for the messages
+ * @run: one run on a pool of one slot with @release: @jobs jobs of level
+ *	@lo pushed first, then @jobs of level @hi; returns how many of the
+ *	lower's jobs ran while the higher ran all of its own
+ *
+ * For both release policies and every pair of levels, the lower side
+ * must run its first job, then one turn in FWSCHED_SLOT_AGE_LIMIT + 1:
+ * @jobs / FWSCHED_SLOT_AGE_LIMIT, give or take one.  More means a yield
+ * handed the slot down; less, that the lower side starved.
+ */
+void mock_share_check(struct kunit *test, unsigned int jobs, const char *who,
+		      unsigned int (*run)(struct kunit *test,
+					  enum fwsched_slot_release release,
+					  enum fwsched_priority hi,
+					  enum fwsched_priority lo))
+{
+	unsigned int most = 1 + jobs / FWSCHED_SLOT_AGE_LIMIT + 1;
+	unsigned int least = jobs / FWSCHED_SLOT_AGE_LIMIT - 1;
+	enum fwsched_slot_release rel;
+	enum fwsched_priority hi, lo;
+	unsigned int lo_done;
+
+	for (rel = FWSCHED_SLOT_RELEASE_IDLE; rel <= FWSCHED_SLOT_RELEASE_ON_DEMAND; rel++)
+		for (hi = FWSCHED_PRIO_NORMAL; hi < FWSCHED_PRIO_COUNT; hi++)
+			for (lo = FWSCHED_PRIO_LOW; lo < hi; lo++) {
+				lo_done = run(test, rel, hi, lo);
+				kunit_info(test, "release %d, levels %d/%d: low ran %u while high ran %u",
+					   rel, hi, lo, lo_done, jobs);
+				KUNIT_EXPECT_LE_MSG(test, lo_done, most,
+						    "levels %d/%d: a yield handed the slot to the lower %s",
+						    hi, lo, who);
+				KUNIT_EXPECT_GE_MSG(test, lo_done, least,
+						    "levels %d/%d: the lower %s starved",
+						    hi, lo, who);
+			}
+}
+EXPORT_SYMBOL_GPL(mock_share_check);
+
+/**
  * mock_expect_clean() - the ring saw no credit or order violation
  * @test: the test
  * @ring: the ring

@@ -184,6 +184,11 @@ unsigned int mock_ring_advance(struct mock_ring *ring, unsigned int n, int error
 unsigned int mock_ring_complete(struct mock_ring *ring, unsigned int n, int error);
 bool mock_ring_wait_ran(struct mock_ring *ring, int n);
 void mock_expect_clean(struct kunit *test, struct mock_ring *ring);
+void mock_share_check(struct kunit *test, unsigned int jobs, const char *who,
+		      unsigned int (*run)(struct kunit *test,
+					  enum fwsched_slot_release release,
+					  enum fwsched_priority hi,
+					  enum fwsched_priority lo));
 
 /* Wait for a fence with a bound; true if it signalled. */
 static inline bool mock_wait(struct dma_fence *f, unsigned int ms)

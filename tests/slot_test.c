@@ -1148,26 +1148,7 @@ static unsigned int share_run(struct kunit *test, enum fwsched_slot_release rele
 
 static void slot_yield_priority(struct kunit *test)
 {
-	enum fwsched_slot_release rel;
-	unsigned int lo_done, most, least;
-	int hi, lo;
-
-	/* Low's first job, then one turn in AGE_LIMIT + 1: give one either way. */
-	most = 1 + SHARE_JOBS / FWSCHED_SLOT_AGE_LIMIT + 1;
-	least = SHARE_JOBS / FWSCHED_SLOT_AGE_LIMIT - 1;
-	for (rel = FWSCHED_SLOT_RELEASE_IDLE; rel <= FWSCHED_SLOT_RELEASE_ON_DEMAND; rel++)
-		for (hi = FWSCHED_PRIO_NORMAL; hi < FWSCHED_PRIO_COUNT; hi++)
-			for (lo = FWSCHED_PRIO_LOW; lo < hi; lo++) {
-				lo_done = share_run(test, rel, hi, lo);
-				kunit_info(test, "release %d, levels %d/%d: low ran %u while high ran %d",
-					   rel, hi, lo, lo_done, SHARE_JOBS);
-				KUNIT_EXPECT_LE_MSG(test, lo_done, most,
-						    "levels %d/%d: a yield handed the slot to the lower level",
-						    hi, lo);
-				KUNIT_EXPECT_GE_MSG(test, lo_done, least,
-						    "levels %d/%d: the lower level starved",
-						    hi, lo);
-			}
+	mock_share_check(test, SHARE_JOBS, "level", share_run);
 }
 
 /* Bad input gets clear errors. */
