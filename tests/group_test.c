@@ -1232,6 +1232,52 @@ static struct dma_fence *push_after(struct kunit *test, struct mock_ring *ring,
 }
 
 /*
+ * slot_dep_wait_gives_back for a group: a member whose next job waits for
+ * a dependency does not keep the group asking for the slot once the other
+ * member is idle, nor get it granted again and again while it waits.
+ */
+static void group_dep_wait_gives_back(struct kunit *test)
+{
+	struct group_ctx *ctx = pool_new(test, 1, FWSCHED_SLOT_RELEASE_IDLE, 0, false);
+	struct mock_ring *src = mock_ring_new(test, 1, MOCK_MANUAL, ctx->wq);
+	struct tgroup *tg = tgroup_new(ctx, FWSCHED_PRIO_NORMAL);
+	struct mock_ring *a = member_new(tg, 4), *b = member_new(tg, 4);
+	struct fwsched_slot_stats st0 = {}, st1 = {};
+	struct dma_fence *dep, *fb;
+	struct mock_job *mj;
+
+	dep = mock_push(mock_job_new(src, 1, 0));
+	push_n(a, 1);
+	fb = push_after(test, b, dep, &mj);
+	settle(ctx);
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->ran), 1);
+	KUNIT_EXPECT_TRUE(test, step(ctx, a));
+	fwsched_group_slot_stats(tg->group, &st0);
+	settle(ctx);
+	fwsched_group_slot_stats(tg->group, &st1);
+	KUNIT_EXPECT_EQ_MSG(test, st1.grants, st0.grants,
+			    "%llu more grants to a group whose member waits for a dependency",
+			    st1.grants - st0.grants);
+	KUNIT_EXPECT_EQ_MSG(test, fwsched_slot_pool_held(ctx->pool, FWSCHED_PRIO_COUNT), 0,
+			    "a group whose member waits for a dependency kept the slot");
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->ran), 0);
+
+	KUNIT_EXPECT_TRUE(test, step(ctx, src));
+	KUNIT_EXPECT_TRUE_MSG(test, mock_ring_wait_ran(b, 1),
+			      "the member's job never ran once its dependency signalled");
+	KUNIT_EXPECT_TRUE(test, step(ctx, b));
+	KUNIT_EXPECT_TRUE(test, mock_wait(fb, MOCK_WAIT_MS));
+	dma_fence_put(dep);
+	dma_fence_put(fb);
+	mock_expect_clean(test, a);
+	mock_expect_clean(test, b);
+	member_destroy(tg, a);
+	member_destroy(tg, b);
+	mock_ring_destroy(src);
+	pool_done(test, ctx);
+}
+
+/*
  * Two groups on one slot with preemption, members of one fw_scope: the
  * high group's job waits for the low group's.  Waited for in the firmware,
  * the high group would hold the only slot for a job that needs it: the
@@ -1638,6 +1684,7 @@ static void group_panthor_scenario(struct kunit *test)
 
 static struct kunit_case group_cases[] = {
 	KUNIT_CASE(group_basic),
+	KUNIT_CASE(group_dep_wait_gives_back),
 	KUNIT_CASE(group_bind_race),
 	KUNIT_CASE(group_quantum),
 	KUNIT_CASE(group_member_lifecycle),
