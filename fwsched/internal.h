@@ -114,6 +114,12 @@ struct fwsched_slot_holder {
 	unsigned int nr_wants;
 	/** @nr_asked: members whose ready job was refused a slot. */
 	unsigned int nr_asked;
+	/**
+	 * @nr_running: members whose work item was let run on the slot and
+	 * has not ended its run (&fwsched_slot_ref.running): the holder is
+	 * not preempted under them.
+	 */
+	unsigned int nr_running;
 	/** @state: FWSCHED_SLOT_* (slot.c). */
 	u8 state;
 	/** @prio: the level the pool counts the holder at. */
@@ -197,6 +203,12 @@ struct fwsched_slot_ref {
 	bool asked;
 	/** @tried: its work item's current run asked for the slot. */
 	bool tried;
+	/**
+	 * @running: its work item's current run was let run a job on the
+	 * slot; until the run ends (fwsched_slot_update()) or the queue
+	 * leaves (fwsched_slot_detach()).
+	 */
+	bool running;
 	/**
 	 * @epoch: the holder's &fwsched_slot_stats.grants when @runs and
 	 * @spent began counting: a member's quantum is per grant.

@@ -171,6 +171,22 @@ static void ref_ask(struct fwsched_slot_ref *ref, bool asked)
 	}
 }
 
+/*
+ * A member's work item was let run on the slot (@running), or its run is
+ * over.  Another member's work item does not preempt the holder while one
+ * runs: the slot would go between its acquire and its run_job.
+ */
+static void ref_run(struct fwsched_slot_ref *ref, bool running)
+{
+	if (running != ref->running) {
+		if (running)
+			ref->holder->nr_running++;
+		else
+			ref->holder->nr_running--;
+		ref->running = running;
+	}
+}
+
 /* Record what a member's work item saw: jobs in flight, jobs pending. */
 static void ref_set(struct fwsched_slot_ref *ref, bool busy, bool wants)
 {
@@ -876,6 +892,7 @@ again:
 			fwsched_slot_spent(pool, ref);
 			h->idle = false;
 			ref_set(ref, true, true);
+			ref_run(ref, true);
 			ok = true;
 		}
 	}
@@ -974,6 +991,7 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 	 */
 	ref_set(ref, !idle, more && ref->tried);
 	ref->tried = false;
+	ref_run(ref, false);
 	if (h->state != FWSCHED_SLOT_HELD || h->binding || h->unbinding) {
 		spin_unlock_irqrestore(&pool->lock, flags);
 		return;
@@ -987,7 +1005,11 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more)
 			holder_bind(h, slot);
 			return;
 		}
-		if (h->yield && pool->preempt) {
+		/*
+		 * Not while another member runs: its run_job may be on its way
+		 * to the slot.  Its own update, at the end of its run, preempts.
+		 */
+		if (h->yield && pool->preempt && !h->nr_running) {
 			h->state = FWSCHED_SLOT_PREEMPTING;
 			holder_slice_sync(h);
 			spin_unlock_irqrestore(&pool->lock, flags);
@@ -1150,6 +1172,7 @@ void fwsched_slot_detach(struct fwsched_queue *q)
 	spin_lock(&h->members_lock);
 	spin_lock_irqsave(&pool->lock, flags);
 	ref_set(ref, false, false);
+	ref_run(ref, false);
 	if (h->nr_members > 1) {
 		list_del_init(&ref->member);
 		h->nr_members--;
@@ -1223,12 +1246,13 @@ void fwsched_slot_print(struct fwsched_queue *q, struct seq_buf *s)
 	spin_lock_irqsave(&pool->lock, flags);
 	h = ref->holder;
 	seq_buf_printf(s,
-		       "  slot %s state=%s level=%u bound=%d binding=%d unbinding=%d preempt_fence=%d yield=%d idle=%d aged=%d passed=%u busy=%u wants=%u asked=%u member=%d%d%d%d pool=%u/%u\n",
+		       "  slot %s state=%s level=%u bound=%d binding=%d unbinding=%d preempt_fence=%d yield=%d idle=%d aged=%d passed=%u busy=%u wants=%u asked=%u running=%u member=%d%d%d%d%d pool=%u/%u\n",
 		       h->group ? "group" : "own", names[h->state], h->prio,
 		       h->bound, h->binding, h->unbinding, !!h->preempt_fence,
 		       h->yield, h->idle, h->aged, h->passed, h->nr_busy,
-		       h->nr_wants, h->nr_asked, ref->busy, ref->wants,
-		       ref->asked, ref->tried, pool->nr_held, pool->nr_slots);
+		       h->nr_wants, h->nr_asked, h->nr_running, ref->busy,
+		       ref->wants, ref->asked, ref->tried, ref->running,
+		       pool->nr_held, pool->nr_slots);
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
 

@@ -1220,6 +1220,110 @@ static bool fw_progress(struct group_ctx *ctx, struct mock_ring **r, int n)
 	return false;
 }
 
+/* Holds the first run_job of a ring once armed, until the case opens it. */
+struct run_gate {
+	struct completion entered, go;
+	atomic_t armed;
+};
+
+static void run_gate_hook(struct mock_ring *ring, struct fwsched_job *job)
+{
+	struct run_gate *g = ring->hook_data;
+
+	if (!atomic_xchg(&g->armed, 0))
+		return;
+	complete(&g->entered);
+	/* Bounded, so that a case that fails before it opens still ends. */
+	wait_for_completion_timeout(&g->go, msecs_to_jiffies(WAIT_MS));
+}
+
+static void wq_destroy_action(void *wq)
+{
+	destroy_workqueue(wq);
+}
+
+/*
+ * A group asked to yield on a pool that preempts is not preempted while a
+ * member is between its acquire and its run_job: member a, let run, is held
+ * in run_job; a higher queue arrives; member b's work item (on a workqueue
+ * of its own, so that the case can flush it) must leave the preemption to
+ * a's, which follows a's run.  Preempted under a, the slot went to the
+ * higher queue while a's job was on its way to the hardware.
+ */
+static void group_preempt_not_under_run(struct kunit *test)
+{
+	struct group_ctx *ctx = pool_new(test, 1, FWSCHED_SLOT_RELEASE_IDLE, 0, true);
+	struct workqueue_struct *wq_b = alloc_ordered_workqueue("fwsched-group-b",
+								WQ_MEM_RECLAIM);
+	struct run_gate *gate = kunit_kzalloc(test, sizeof(*gate), GFP_KERNEL);
+	struct mock_ring_args ha = {
+		.credit_limit = 4, .mode = MOCK_MANUAL, .wq = wq_b,
+		.pool = ctx->pool, .prio = FWSCHED_PRIO_HIGH,
+	};
+	struct mock_ring *a, *b, *high, *r[3];
+	struct dma_fence *fa, *fb, *fh;
+	struct tgroup *tg;
+	int i, steps;
+
+	KUNIT_ASSERT_NOT_NULL(test, gate);
+	KUNIT_ASSERT_NOT_NULL(test, wq_b);
+	/* Registered first: it goes after the rings that use it. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wq_destroy_action, wq_b), 0);
+	init_completion(&gate->entered);
+	init_completion(&gate->go);
+	ctx->preempt_now = true;
+	tg = tgroup_new(ctx, FWSCHED_PRIO_LOW);
+	a = member_new(tg, 4);
+	b = member_new_wq(tg, 4, wq_b);
+	high = mock_ring_create(test, &ha);
+	r[0] = high;
+	r[1] = a;
+	r[2] = b;
+	a->hook_data = gate;
+	a->run_hook = run_gate_hook;
+
+	fb = mock_push(mock_job_new(b, 1, 0));
+	for (i = 0; i < 6; i++)
+		flush_workqueue(wq_b);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->ran), 1);
+	atomic_set(&gate->armed, 1);
+	fa = mock_push(mock_job_new(a, 1, 0));
+	KUNIT_EXPECT_TRUE_MSG(test, wait_for_completion_timeout(&gate->entered,
+								msecs_to_jiffies(WAIT_MS)),
+			      "member a's run_job was never called");
+	/* high waits and asks the group to yield; b's work item runs. */
+	fh = mock_push(mock_job_new(high, 1, 0));
+	for (i = 0; i < 4; i++)
+		flush_workqueue(wq_b);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->preempts, 0,
+			    "the group was preempted while member a was in run_job");
+	complete(&gate->go);
+	settle(ctx);
+	for (i = 0; i < 4; i++)
+		flush_workqueue(wq_b);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->preempts, 1,
+			    "the group was not preempted after a's run");
+
+	for (steps = 0; steps < 16; steps++) {
+		if (!fw_progress(ctx, r, 3))
+			break;
+		for (i = 0; i < 4; i++)
+			flush_workqueue(wq_b);
+	}
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(fa));
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(fb));
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(fh));
+	dma_fence_put(fa);
+	dma_fence_put(fb);
+	dma_fence_put(fh);
+	for (i = 0; i < 3; i++)
+		mock_expect_clean(test, r[i]);
+	mock_ring_destroy(high);
+	member_destroy(tg, a);
+	member_destroy(tg, b);
+	pool_done(test, ctx);
+}
+
 /* Push a job of @ring that waits for @dep. */
 static struct dma_fence *push_after(struct kunit *test, struct mock_ring *ring,
 				    struct dma_fence *dep, struct mock_job **out)
@@ -1685,6 +1789,7 @@ static void group_panthor_scenario(struct kunit *test)
 static struct kunit_case group_cases[] = {
 	KUNIT_CASE(group_basic),
 	KUNIT_CASE(group_dep_wait_gives_back),
+	KUNIT_CASE(group_preempt_not_under_run),
 	KUNIT_CASE(group_bind_race),
 	KUNIT_CASE(group_quantum),
 	KUNIT_CASE(group_member_lifecycle),

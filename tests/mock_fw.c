@@ -107,6 +107,8 @@ static struct dma_fence *mock_run_job(struct fwsched_job *job)
 	unsigned long flags;
 	bool start_timer = false;
 
+	if (ring->run_hook)
+		ring->run_hook(ring, job);
 	spin_lock_irqsave(&ring->lock, flags);
 	if (job->finished->base.seqno <= ring->last_seqno)
 		atomic_inc(&ring->order_violations);

@@ -70,7 +70,11 @@ struct mock_ring {
 	int last_cancel_error;
 	wait_queue_head_t wait;
 
-	/* Called from cancel_job, set_deadline, free_job: tests act there. */
+	/*
+	 * Called from cancel_job, set_deadline, free_job, and first in
+	 * run_job: tests act there.
+	 */
+	void (*run_hook)(struct mock_ring *ring, struct fwsched_job *job);
 	void (*cancel_hook)(struct mock_ring *ring, struct fwsched_job *job);
 	void (*deadline_hook)(struct mock_ring *ring, struct fwsched_job *job);
 	void (*free_hook)(struct mock_ring *ring, struct fwsched_job *job);

@@ -320,7 +320,7 @@ static void slot_basic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fwsched_slot_pool_held(ctx->pool, FWSCHED_PRIO_NORMAL), 2);
 	expect_print(test, r[2], "slot own state=waiting level=1 bound=0");
 	expect_print(test, r[0], "slot own state=held level=1 bound=1");
-	expect_print(test, r[0], "busy=1 wants=0 asked=0 member=1000 pool=2/2");
+	expect_print(test, r[0], "busy=1 wants=0 asked=0 running=0 member=10000 pool=2/2");
 
 	KUNIT_EXPECT_TRUE(test, step(ctx, r[0]));
 	KUNIT_EXPECT_TRUE_MSG(test, mock_ring_wait_ran(r[2], 1),
