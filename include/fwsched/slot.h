@@ -206,12 +206,16 @@ struct fwsched_slot_ops {
 	 * a fence that signals when the firmware has saved the queue and
 	 * left the slot (fwsched takes the reference).  The jobs stay in
 	 * flight: their hardware fences signal after the queue has been
-	 * bound again.  An ERR_PTR means "cannot preempt now": the queue
-	 * then drains its jobs in flight instead.  The slot counts as held
-	 * until the fence signals, also if the queue is destroyed meanwhile:
-	 * fwsched_queue_destroy() waits for the fence before the slot goes to
-	 * another queue (the firmware may still be saving the context).  The
-	 * fence must signal, as every fence must.
+	 * bound again, the firmware going on where it stopped.  (A firmware
+	 * that starts a preempted job again from its beginning never ends a
+	 * job longer than the time slice: give such a pool no slice shorter
+	 * than its longest job, or no preempt.)  An ERR_PTR means "cannot
+	 * preempt now": the queue then drains its jobs in flight instead.
+	 * The slot counts as held until the fence signals, also if the
+	 * queue is destroyed meanwhile: fwsched_queue_destroy() waits for the
+	 * fence before the slot goes to another queue (the firmware may
+	 * still be saving the context).  The fence must signal, as every
+	 * fence must.
 	 */
 	struct dma_fence *(*preempt)(struct fwsched_queue *queue,
 				     unsigned int slot);
