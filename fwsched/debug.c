@@ -126,8 +126,8 @@ static void fwsched_print_job(struct seq_buf *s, const char *what,
  * and waiting.  What debugfs shows, and what a driver puts in its
  * devcoredump.
  *
- * Context: process context; takes the queue's lock, does not sleep or
- * allocate.
+ * Context: process context; takes the queue's lock, then its slot pool's,
+ * does not sleep or allocate.
  */
 void fwsched_queue_print(struct fwsched_queue *queue, struct seq_buf *s)
 {
