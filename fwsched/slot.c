@@ -159,16 +159,26 @@ static void holder_slice_sync(struct fwsched_slot_holder *h)
 #endif
 }
 
+/*
+ * Set a member's flag to @on and keep the holder's count of members with it
+ * set.  Pool lock held.  Return: whether the flag changed.
+ */
+static bool ref_flag(bool *flag, unsigned int *nr, bool on)
+{
+	if (*flag == on)
+		return false;
+	if (on)
+		(*nr)++;
+	else
+		(*nr)--;
+	*flag = on;
+	return true;
+}
+
 /* The member's ready job was refused a slot (@asked), or not any more. */
 static void ref_ask(struct fwsched_slot_ref *ref, bool asked)
 {
-	if (asked != ref->asked) {
-		if (asked)
-			ref->holder->nr_asked++;
-		else
-			ref->holder->nr_asked--;
-		ref->asked = asked;
-	}
+	ref_flag(&ref->asked, &ref->holder->nr_asked, asked);
 }
 
 /*
@@ -178,13 +188,7 @@ static void ref_ask(struct fwsched_slot_ref *ref, bool asked)
  */
 static void ref_run(struct fwsched_slot_ref *ref, bool running)
 {
-	if (running != ref->running) {
-		if (running)
-			ref->holder->nr_running++;
-		else
-			ref->holder->nr_running--;
-		ref->running = running;
-	}
+	ref_flag(&ref->running, &ref->holder->nr_running, running);
 }
 
 /* Record what a member's work item saw: jobs in flight, jobs pending. */
@@ -193,21 +197,9 @@ static void ref_set(struct fwsched_slot_ref *ref, bool busy, bool wants)
 	struct fwsched_slot_holder *h = ref->holder;
 
 	lockdep_assert_held(&h->pool->lock);
-	if (busy != ref->busy) {
-		if (busy)
-			h->nr_busy++;
-		else
-			h->nr_busy--;
-		ref->busy = busy;
+	if (ref_flag(&ref->busy, &h->nr_busy, busy))
 		holder_slice_sync(h);
-	}
-	if (wants != ref->wants) {
-		if (wants)
-			h->nr_wants++;
-		else
-			h->nr_wants--;
-		ref->wants = wants;
-	}
+	ref_flag(&ref->wants, &h->nr_wants, wants);
 	if (!wants)
 		ref_ask(ref, false);
 }
