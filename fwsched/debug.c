@@ -118,7 +118,8 @@ static void fwsched_print_job(struct seq_buf *s, const char *what,
  * @s: where to print; output that does not fit is cut, as seq_buf does
  *
  * One line for the queue (ring and driver name, fence context, state,
- * priority, firmware slot, credits in flight, counters), then one line per
+ * priority, firmware slot, credits in flight, counters, where its work
+ * runs: runners, work or kthread, "+defer_free" if so), then one line per
  * job in flight and per job pending, oldest first, with its finished fence
  * (context:seqno), its hardware fence, and how many of its dependencies are
  * still pending; for a queue with a slot pool, a last line on its slot
@@ -135,7 +136,7 @@ void fwsched_queue_print(struct fwsched_queue *queue, struct seq_buf *s)
 
 	spin_lock(&queue->lock);
 	seq_buf_printf(s,
-		       "queue %s dev=%s context=%llu state=%s priority=%s slot=%d credits=%u/%u pending=%zu in_flight=%zu completed=%llu busy_ns=%llu kick=%#x passes=%u\n",
+		       "queue %s dev=%s context=%llu state=%s priority=%s slot=%d credits=%u/%u pending=%zu in_flight=%zu completed=%llu busy_ns=%llu exec=%s%s kick=%#x passes=%u\n",
 		       queue->timeline->names, queue->timeline->driver_name,
 		       queue->timeline->context,
 		       fwsched_state_names[queue->state],
@@ -143,7 +144,9 @@ void fwsched_queue_print(struct fwsched_queue *queue, struct seq_buf *s)
 		       fwsched_queue_slot(queue), queue->credits,
 		       queue->credit_limit, list_count_nodes(&queue->pending),
 		       list_count_nodes(&queue->in_flight), queue->jobs_completed,
-		       fwsched_queue_busy_ns(queue), atomic_read(&queue->kick),
+		       fwsched_queue_busy_ns(queue), fwsched_exec_name(queue),
+		       queue->defer_free ? "+defer_free" : "",
+		       atomic_read(&queue->kick),
 		       READ_ONCE(queue->kick_passes));
 	list_for_each_entry(job, &queue->in_flight, link)
 		fwsched_print_job(s, "in_flight", job);

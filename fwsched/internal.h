@@ -10,6 +10,7 @@
 #include <linux/dma-fence.h>
 #include <linux/fault-inject.h>
 #include <linux/kref.h>
+#include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/lockdep.h>
@@ -255,14 +256,40 @@ struct fwsched_queue {
 	const struct fwsched_queue_ops *ops;
 	/** @timeline: C. Issues the finished fences. */
 	struct fwsched_timeline *timeline;
-	/** @wq: C. The driver's workqueue, or NULL: the runners run @work. */
+	/** @exec: C. &enum fwsched_exec: where the queue's work runs (exec.c). */
+	u8 exec;
+	/**
+	 * @wq: C. %FWSCHED_EXEC_WORK: the workqueue of @work (the driver's
+	 * or fwsched's); else NULL.
+	 */
 	struct workqueue_struct *wq;
 	/**
 	 * @work: A. Runs ready jobs and frees finished ones: the work item
-	 * on @wq, else fwsched_queue_pass() from a runner (runner.c).
+	 * on @wq; on the runners, fwsched_queue_pass() from a runner
+	 * (runner.c).
 	 */
 	struct work_struct work;
-	/** @kick: A. Without @wq: KICK_* (runner.c), the work item's state. */
+	/** @kworker: C. %FWSCHED_EXEC_KTHREAD: the worker of @kwork. */
+	struct kthread_worker *kworker;
+	/** @kwork: A. %FWSCHED_EXEC_KTHREAD: the queue's work. */
+	struct kthread_work kwork;
+	/** @kick_lock: orders @kick_off against queueing @kwork. */
+	raw_spinlock_t kick_lock;
+	/** @kick_off: @kick_lock. %FWSCHED_EXEC_KTHREAD: kicks are off. */
+	bool kick_off;
+	/**
+	 * @defer_free: C. &fwsched_queue_args.defer_free: free_job and
+	 * cancel_job run from @free_work.
+	 */
+	bool defer_free;
+	/**
+	 * @freed: A. Jobs fwsched is done with whose free_job (and
+	 * cancel_job) @free_work is to call (&fwsched_job.done_node).
+	 */
+	struct llist_head freed;
+	/** @free_work: A. On fwsched_free_wq; destroy flushes it. */
+	struct work_struct free_work;
+	/** @kick: A. On the runners: KICK_* (runner.c), the work's state. */
 	atomic_t kick;
 	/** @kick_node: A. On a runner's list while KICK_PENDING. */
 	struct llist_node kick_node;
@@ -498,30 +525,33 @@ void fwsched_slot_update(struct fwsched_queue *q, bool idle, bool more);
 void fwsched_slot_print(struct fwsched_queue *q, struct seq_buf *s);
 void fwsched_slot_set_prio(struct fwsched_queue *q, enum fwsched_priority prio);
 
-/* runner.c: a queue's work, on its workqueue or on the runners. */
+/* exec.c and runner.c: where a queue's work runs. */
 #define KICK_PENDING	BIT(0)	/* on a runner's list */
 #define KICK_RUNNING	BIT(1)	/* a runner is running it */
 #define KICK_RERUN	BIT(2)	/* kicked while running: run again */
 #define KICK_OFF	BIT(3)	/* kicks are switched off */
 #define KICK_WAITER	BIT(4)	/* someone waits for the runs to end */
 #define KICK_PUT	BIT(5)	/* destroyed on a list: the runner puts it */
-void fwsched_queue_kick_init(struct fwsched_queue *q, struct workqueue_struct *wq);
+int fwsched_queue_kick_init(struct fwsched_queue *q, const struct fwsched_queue_args *args);
 void fwsched_queue_kick(struct fwsched_queue *q);
 void fwsched_queue_kick_flush(struct fwsched_queue *q);
 void fwsched_queue_kick_disable(struct fwsched_queue *q);
 void fwsched_queue_kick_enable(struct fwsched_queue *q);
 void fwsched_queue_kick_put(struct fwsched_queue *q);
+const char *fwsched_exec_name(const struct fwsched_queue *q);
+void fwsched_runner_kick(struct fwsched_queue *q);
+void fwsched_runner_flush(struct fwsched_queue *q);
+void fwsched_runner_disable(struct fwsched_queue *q);
+void fwsched_runner_enable(struct fwsched_queue *q);
+bool fwsched_runner_put(struct fwsched_queue *q);
+bool fwsched_runner_pending(struct fwsched_queue *q);
 void fwsched_runner_stats(u64 *dispatches, u64 *passes);
 int fwsched_runners_init(void);
 void fwsched_runners_exit(void);
 
-/* Was @q kicked and not yet run?  work_pending() for tests. */
-static inline bool fwsched_queue_kick_pending(struct fwsched_queue *q)
-{
-	if (q->wq)
-		return work_pending(&q->work);
-	return atomic_read(&q->kick) & (KICK_PENDING | KICK_RERUN);
-}
+bool fwsched_queue_kick_pending(struct fwsched_queue *q);
+int fwsched_workers_init(void);
+void fwsched_workers_exit(void);
 
 /* debug.c: the list of queues behind debugfs. */
 void fwsched_debug_add(struct fwsched_queue *q);
@@ -533,5 +563,7 @@ void fwsched_debugfs_exit(void);
 extern struct workqueue_struct *fwsched_wq;
 extern struct workqueue_struct *fwsched_destroy_wq;
 extern struct workqueue_struct *fwsched_timeout_wq;
+extern struct workqueue_struct *fwsched_work_wq;
+extern struct workqueue_struct *fwsched_free_wq;
 
 #endif /* _FWSCHED_INTERNAL_H_ */

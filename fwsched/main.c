@@ -57,6 +57,17 @@ struct workqueue_struct *fwsched_destroy_wq;
  * disables and flushes a queue's work item.
  */
 struct workqueue_struct *fwsched_timeout_wq;
+/*
+ * The work items of the queues of FWSCHED_EXEC_WORK that bring no
+ * workqueue (exec.c).  On the signalling path, so WQ_MEM_RECLAIM; apart
+ * from the runners' so that sleeping queues never share their pool.
+ */
+struct workqueue_struct *fwsched_work_wq;
+/*
+ * Deferred free_job and cancel_job (queue.c, &fwsched_queue_args.defer_free):
+ * off the signalling path, but freeing memory, so WQ_MEM_RECLAIM too.
+ */
+struct workqueue_struct *fwsched_free_wq;
 
 static int __init fwsched_init(void)
 {
@@ -75,14 +86,24 @@ static int __init fwsched_init(void)
 	}
 	fwsched_destroy_wq = alloc_workqueue("fwsched_destroy", WQ_UNBOUND, 0);
 	fwsched_timeout_wq = alloc_workqueue("fwsched_timeout", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
-	if (!fwsched_destroy_wq || !fwsched_timeout_wq) {
+	fwsched_work_wq = alloc_workqueue("fwsched_work",
+					  WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_PERCPU, 0);
+	fwsched_free_wq = alloc_workqueue("fwsched_free", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	ret = -ENOMEM;
+	if (fwsched_destroy_wq && fwsched_timeout_wq && fwsched_work_wq && fwsched_free_wq)
+		ret = fwsched_workers_init();
+	if (ret) {
+		if (fwsched_free_wq)
+			destroy_workqueue(fwsched_free_wq);
+		if (fwsched_work_wq)
+			destroy_workqueue(fwsched_work_wq);
 		if (fwsched_timeout_wq)
 			destroy_workqueue(fwsched_timeout_wq);
 		if (fwsched_destroy_wq)
 			destroy_workqueue(fwsched_destroy_wq);
 		destroy_workqueue(fwsched_wq);
 		fwsched_runners_exit();
-		return -ENOMEM;
+		return ret;
 	}
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	fwsched_fail_dir = fault_create_debugfs_attr("fail_fwsched", NULL,
@@ -98,6 +119,9 @@ static void __exit fwsched_exit(void)
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	debugfs_remove_recursive(fwsched_fail_dir);
 #endif
+	fwsched_workers_exit();
+	destroy_workqueue(fwsched_free_wq);
+	destroy_workqueue(fwsched_work_wq);
 	destroy_workqueue(fwsched_timeout_wq);
 	destroy_workqueue(fwsched_destroy_wq);
 	destroy_workqueue(fwsched_wq);

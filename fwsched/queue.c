@@ -22,6 +22,7 @@
 #define FWSCHED_MAX_DEPS 4096
 
 static void fwsched_queue_destroy_work(struct work_struct *work);
+static void fwsched_queue_free_work(struct work_struct *work);
 static void fwsched_job_run(struct fwsched_job *job);
 
 /*
@@ -38,15 +39,19 @@ static bool fwsched_queue_fits(struct fwsched_queue *q, struct fwsched_job *job)
  * fwsched_queue_create() - create a queue for one firmware ring
  * @args: what the queue is; see &struct fwsched_queue_args
  *
- * Context: process context; may sleep (GFP_KERNEL).
+ * Context: process context; may sleep (GFP_KERNEL; a driver's workqueue is
+ * checked by running an item on it, so not from a work item of an ordered
+ * &fwsched_queue_args.wq).
  * Return: the queue with one reference for the caller, which
  * fwsched_queue_destroy() gives up; ERR_PTR(-EINVAL) for missing args, ops
  * or names, names of 64 bytes or more, a zero credit limit, a priority out
  * of range, a timeout without &fwsched_queue_ops.timed_out, direct run
  * with a slot pool, &fwsched_queue_ops.prepare or
  * &fwsched_queue_ops.update_credits, a group of another pool than @pool,
- * or a queue of its own on a pool with preemption whose ops lack
- * &fwsched_slot_ops.preempt; ERR_PTR(-ENOMEM).
+ * a queue of its own on a pool with preemption whose ops lack
+ * &fwsched_slot_ops.preempt, an &fwsched_queue_args.exec out of range or
+ * that does not match a @wq or @worker given, or a driver workqueue
+ * without WQ_MEM_RECLAIM; ERR_PTR(-ENOMEM).
  */
 struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args)
 {
@@ -54,6 +59,7 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	struct fwsched_slot_pool *pool;
 	struct fwsched_queue *q;
 	struct fwsched_timeline *tl;
+	int ret;
 
 	if (!args || !args->ops || !args->ops->run_job || !args->ops->free_job ||
 	    !args->credit_limit || args->priority >= FWSCHED_PRIO_COUNT ||
@@ -71,6 +77,11 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	q = kzalloc_obj(*q, GFP_KERNEL);
 	if (!q)
 		return ERR_PTR(-ENOMEM);
+	ret = fwsched_queue_kick_init(q, args);
+	if (ret) {
+		kfree(q);
+		return ERR_PTR(ret);
+	}
 	/* A slot holder of its own; queues without a pool carry none. */
 	if (pool && !args->group) {
 		if (!fwsched_should_fail_alloc(sizeof(*own)))
@@ -91,7 +102,9 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	kref_init(&q->ref);
 	q->ops = args->ops;
 	q->timeline = tl;
-	fwsched_queue_kick_init(q, args->wq);
+	q->defer_free = args->defer_free;
+	init_llist_head(&q->freed);
+	INIT_WORK(&q->free_work, fwsched_queue_free_work);
 	q->priv = args->priv;
 	spin_lock_init(&q->lock);
 	q->state = FWSCHED_QUEUE_RUNNING;
@@ -118,6 +131,7 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	}
 	fwsched_debug_add(q);
 	trace_fwsched_queue_create(q, args->priority);
+	trace_fwsched_queue_exec(q, q->exec | (q->defer_free ? 0x100 : 0));
 	return q;
 }
 EXPORT_SYMBOL_GPL(fwsched_queue_create);
@@ -521,10 +535,46 @@ void fwsched_job_arm(struct fwsched_job *job)
 EXPORT_SYMBOL_GPL(fwsched_job_arm);
 
 /*
- * Drop everything fwsched holds on @job and hand it back to the driver.
- * The finished fence has been signalled (or completed) already.
+ * Hand @job back to the driver: cancel_job first if it was cancelled and
+ * that call was deferred, then free_job, then the job's queue reference.
  */
-static void fwsched_job_free(struct fwsched_job *job)
+static void fwsched_job_release(struct fwsched_job *job)
+{
+	struct fwsched_queue *q = job->queue;
+
+	if (job->cancel_error && q->ops->cancel_job)
+		q->ops->cancel_job(job, job->cancel_error);
+	q->ops->free_job(job);
+	/*
+	 * Never the last reference while fwsched runs the queue: the
+	 * creator's is dropped only at the end of fwsched_queue_destroy(),
+	 * which waits for the deferred frees first.
+	 */
+	fwsched_queue_put(q);
+}
+
+/*
+ * Deferred free_job and cancel_job (&fwsched_queue_args.defer_free), in
+ * batches, outside the fence-signalling section.  The queue stays alive:
+ * each job on @freed holds a reference, and destroy flushes this work
+ * before it drops the creator's.
+ */
+static void fwsched_queue_free_work(struct work_struct *work)
+{
+	struct fwsched_queue *q = container_of(work, struct fwsched_queue, free_work);
+	struct llist_node *list = llist_del_all(&q->freed);
+	struct fwsched_job *job, *next;
+
+	llist_for_each_entry_safe(job, next, llist_reverse_order(list), done_node)
+		fwsched_job_release(job);
+}
+
+/*
+ * Drop everything fwsched holds on @job and hand it back to the driver,
+ * now or (@defer) from the queue's free work.  The finished fence has been
+ * signalled (or completed) already.
+ */
+static void __fwsched_job_free(struct fwsched_job *job, bool defer)
 {
 	struct fwsched_queue *q = job->queue;
 
@@ -536,27 +586,43 @@ static void fwsched_job_free(struct fwsched_job *job)
 	fwsched_job_forget(job);
 	fwsched_fence_free(job->finished);
 	job->finished = NULL;
-	q->ops->free_job(job);
-	/*
-	 * Never the last reference while fwsched runs the queue: the
-	 * creator's is dropped only at the end of fwsched_queue_destroy().
-	 */
-	fwsched_queue_put(q);
+	if (defer) {
+		/* @done_node is free: the job left @done before it came here. */
+		llist_add(&job->done_node, &q->freed);
+		queue_work(fwsched_free_wq, &q->free_work);
+		return;
+	}
+	fwsched_job_release(job);
 }
 
-/* @job will never run: tell the driver, signal the error, free it. */
-static void fwsched_job_cancel(struct fwsched_job *job, int error)
+static void fwsched_job_free(struct fwsched_job *job)
+{
+	__fwsched_job_free(job, job->queue->defer_free);
+}
+
+/*
+ * @job will never run: tell the driver (now, or with free_job if
+ * deferred), signal the error, free it.
+ */
+static void __fwsched_job_cancel(struct fwsched_job *job, int error, bool defer)
 {
 	struct fwsched_queue *q = job->queue;
 
 	/* Only a job that never ran can still hold a prepare fence. */
 	dma_fence_put(job->prepare_fence);
 	job->prepare_fence = NULL;
-	if (q->ops->cancel_job)
+	if (defer)
+		job->cancel_error = error;
+	else if (q->ops->cancel_job)
 		q->ops->cancel_job(job, error);
 	trace_fwsched_job_done(job, error);
 	fwsched_fence_signal(job->finished, error);
-	fwsched_job_free(job);
+	__fwsched_job_free(job, defer);
+}
+
+static void fwsched_job_cancel(struct fwsched_job *job, int error)
+{
+	__fwsched_job_cancel(job, error, job->queue->defer_free);
 }
 
 /*
@@ -731,6 +797,11 @@ int fwsched_job_push(struct fwsched_job *job)
 		int ret = q->state == FWSCHED_QUEUE_DEAD ? -ESHUTDOWN : -ECANCELED;
 
 		spin_unlock(&q->lock);
+		/* Before we return, so not deferred; off the path if it would be. */
+		if (q->defer_free) {
+			__fwsched_job_cancel(job, -ECANCELED, false);
+			return ret;
+		}
 		cookie = fwsched_signalling_begin();
 		fwsched_job_cancel(job, -ECANCELED);
 		fwsched_signalling_end(cookie);
@@ -1338,7 +1409,8 @@ EXPORT_SYMBOL_GPL(fwsched_queue_start);
  *   afterwards.
  *
  * Finished fences stay valid for whoever holds them; they no longer depend
- * on the queue.  Calling it twice is harmless.
+ * on the queue.  Calling it twice is harmless only while the caller holds
+ * a reference of its own (fwsched_queue_get()): the first call may free it.
  *
  * Context: process context; sleeps.  Not from a queue callback, and not
  * where reclaim may be waited for (it waits for hardware fences).
@@ -1412,6 +1484,9 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	fwsched_signalling_end(cookie);
 	fwsched_debug_remove(queue);
 	WARN_ON(!list_empty(&queue->in_flight));
+	/* Deferred free_job calls: none comes after we return. */
+	if (queue->defer_free)
+		flush_work(&queue->free_work);
 
 	/* For a fwsched_queue_stop() that raced with us: nothing runs now. */
 	spin_lock(&queue->lock);

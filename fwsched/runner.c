@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fwsched runners: one work item per CPU that runs every queue kicked on
- * that CPU, for the queues on fwsched's own workqueue.
+ * that CPU, for the queues of %FWSCHED_EXEC_RUNNERS (exec.c dispatches).
  *
  * Copyright (C) 2026 The fwsched authors
  */
@@ -17,9 +17,9 @@
 /**
  * DOC: runners
  *
- * A queue created without a workqueue of the driver's is run by fwsched's
- * runners: one work item per CPU on fwsched's workqueue, with a lock-free
- * list of the queues kicked on that CPU.  A kick that finds its queue
+ * A queue of %FWSCHED_EXEC_RUNNERS is run by fwsched's runners: one work
+ * item per CPU on fwsched's workqueue, with a lock-free list of the queues
+ * kicked on that CPU.  A kick that finds its queue
  * neither pending nor being run puts it on the list; a kick that finds the
  * list empty and its runner not running queues the runner.  One runner
  * pass then runs every queue on the list, and the queues kicked while it
@@ -42,11 +42,17 @@
  * and on (the timeout handler and destroy do), and waiting for a queue's
  * runs to finish is a wait on @kick, with the runners' lockdep map taken
  * as flush_work() takes the work item's.  Driver callbacks on a runner
- * must not sleep (they are on the signalling path anyway), so one queue
- * never holds up the others on its CPU for longer than its own pass; and a
- * runner gives the CPU up between two passes if the scheduler asks
- * (cond_resched()), as a worker does between two work items, so that a
- * long batch does not hold up the CPU's other tasks either.
+ * must not sleep, so one queue never holds up the others on its CPU for
+ * longer than its own pass; and a runner gives the CPU up between two
+ * passes if the scheduler asks (cond_resched()), as a worker does between
+ * two work items, so that a long batch does not hold up the CPU's other
+ * tasks either.
+ *
+ * Debug kernels check the rule.  The runners' lockdep map admits no
+ * sleeping lock inside it (its inner wait type is a spinlock's), so a mutex
+ * taken by a callback is an invalid wait context at once, contended or
+ * not; and a pass after which the runner's task has blocked (a completion,
+ * msleep(), a contended mutex) warns once with the queue's run_job.
  */
 
 /**
@@ -73,14 +79,39 @@ static struct fwsched_runner __percpu *fwsched_runners;
 
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 static struct lock_class_key fwsched_runner_key;
-static struct lockdep_map fwsched_runner_map =
-	STATIC_LOCKDEP_MAP_INIT("fwsched_runner", &fwsched_runner_key);
+/* No sleeping lock inside: see "Debug kernels" in the DOC above. */
+static struct lockdep_map fwsched_runner_map = {
+	.name = "fwsched_runner",
+	.key = &fwsched_runner_key,
+	.wait_type_outer = LD_WAIT_SLEEP,
+	.wait_type_inner = LD_WAIT_CONFIG,
+};
+#endif
+
+/*
+ * Debug kernels: did the runner's task block during @q's pass?  A
+ * voluntary context switch is a block; cond_resched() and preemption are
+ * involuntary.  Not on PREEMPT_RT, where a contended spinlock blocks too.
+ */
+#if defined(CONFIG_DEBUG_ATOMIC_SLEEP) && !defined(CONFIG_PREEMPT_RT)
+static void fwsched_runner_check_sleep(struct fwsched_queue *q, unsigned long nvcsw)
+{
+	WARN_ONCE(current->nvcsw != nvcsw,
+		  "fwsched: a callback of the queue with run_job %ps slept on fwsched's runners; create it with FWSCHED_EXEC_WORK or FWSCHED_EXEC_KTHREAD\n",
+		  q->ops->run_job);
+}
+#else
+static inline void fwsched_runner_check_sleep(struct fwsched_queue *q,
+					      unsigned long nvcsw)
+{
+}
 #endif
 
 /* Run @q, taken off @r's list by @r's work function. */
 static void fwsched_runner_run(struct fwsched_runner *r, struct fwsched_queue *q)
 {
 	int old = atomic_read(&q->kick), new;
+	unsigned long nvcsw;
 
 	do {
 		new = old & ~(KICK_PENDING | KICK_PUT);
@@ -97,7 +128,9 @@ static void fwsched_runner_run(struct fwsched_runner *r, struct fwsched_queue *q
 		goto out;
 	}
 
+	nvcsw = current->nvcsw;
 	fwsched_queue_pass(q);
+	fwsched_runner_check_sleep(q, nvcsw);
 	WRITE_ONCE(r->passes, r->passes + 1);
 	/* Before the exchange below, which a flush's look at @kick follows. */
 	WRITE_ONCE(q->kick_passes, q->kick_passes + 1);
@@ -154,11 +187,11 @@ static void fwsched_runner_work(struct work_struct *work)
 }
 
 /*
- * Kick a queue on the runners: run it after the state published before
- * this call is visible.  Any context; the caller keeps @q alive until
+ * Kick a queue on the runners (fwsched_queue_kick()): run it after the
+ * state published before this call is visible.  Any context; the caller keeps @q alive until
  * this returns (the runner may run and let go of it before then).
  */
-static void fwsched_runner_kick(struct fwsched_queue *q)
+void fwsched_runner_kick(struct fwsched_queue *q)
 {
 	struct fwsched_runner *r;
 	int old, new;
@@ -178,28 +211,6 @@ static void fwsched_runner_kick(struct fwsched_queue *q)
 	r = raw_cpu_ptr(fwsched_runners);
 	if (llist_add(&q->kick_node, &r->list) && !READ_ONCE(r->active))
 		queue_work_on(r->cpu, fwsched_wq, &r->work);
-}
-
-static void fwsched_queue_work(struct work_struct *work)
-{
-	fwsched_queue_pass(container_of(work, struct fwsched_queue, work));
-}
-
-/**
- * fwsched_queue_kick() - have a queue's work run
- * @q: the queue, kept alive by the caller until this returns
- *
- * Like queue_work() on the queue's work item: on the driver's workqueue if
- * it gave one, else on the runners.  Does nothing while kicks are off.
- *
- * Context: any context.
- */
-void fwsched_queue_kick(struct fwsched_queue *q)
-{
-	if (q->wq)
-		queue_work(q->wq, &q->work);
-	else
-		fwsched_runner_kick(q);
 }
 
 /*
@@ -232,95 +243,48 @@ static void fwsched_runner_wait(struct fwsched_queue *q, bool flush)
 	wait_var_event(&q->kick, fwsched_runner_done(q, flush ? &passes : NULL));
 }
 
-/**
- * fwsched_queue_kick_flush() - wait for a queue's runs to finish
- * @q: the queue
- *
- * flush_work() for the queue's work: on return, the runs kicked before
- * the call have finished.  Bounded as flush_work() is: a queue kicked
- * over and over is waited for two passes, not until it is idle.
- *
- * Context: process context; sleeps.  Not from the queue's work.
- */
-void fwsched_queue_kick_flush(struct fwsched_queue *q)
+/* Runner side of fwsched_queue_kick_flush(). */
+void fwsched_runner_flush(struct fwsched_queue *q)
 {
-	if (q->wq)
-		flush_work(&q->work);
-	else
-		fwsched_runner_wait(q, true);
+	fwsched_runner_wait(q, true);
 }
 
-/**
- * fwsched_queue_kick_disable() - switch a queue's kicks off
- * @q: the queue
- *
- * disable_work_sync() for the queue's work: kicks do nothing from here on,
- * a run not yet started never starts, and one in progress has finished on
- * return.  A queue still on a runner's list stays there until its runner
- * finds kicks off (or, if they are on again by then, runs it); nobody
- * waits for that, and destroy leaves its reference to that runner
- * (fwsched_queue_kick_put()).  Not nested: the timeout handler and
- * destroy, its two users, never overlap (destroy disables the timeout
- * first).
- *
- * Context: process context; sleeps.
- */
-void fwsched_queue_kick_disable(struct fwsched_queue *q)
+/* Runner side of fwsched_queue_kick_disable(). */
+void fwsched_runner_disable(struct fwsched_queue *q)
 {
-	if (q->wq) {
-		disable_work_sync(&q->work);
-		return;
-	}
 	WARN_ON(atomic_fetch_or(KICK_OFF, &q->kick) & KICK_OFF);
 	fwsched_runner_wait(q, false);
 }
 
-/**
- * fwsched_queue_kick_enable() - switch a queue's kicks back on
- * @q: the queue
- *
- * Kicks lost while they were off are not replayed: kick afterwards.
- *
- * Context: any context.
+/*
+ * Runner side of fwsched_queue_kick_enable().  Unordered: the kick that
+ * follows every enable orders what it announces (its full barrier).
  */
-void fwsched_queue_kick_enable(struct fwsched_queue *q)
+void fwsched_runner_enable(struct fwsched_queue *q)
 {
-	if (q->wq)
-		enable_work(&q->work);
-	else
-		atomic_andnot(KICK_OFF, &q->kick);
+	atomic_andnot(KICK_OFF, &q->kick);
 }
 
-/**
- * fwsched_queue_kick_put() - destroy's last fwsched_queue_put()
- * @q: the queue, its kicks off
- *
- * If @q is still on a runner's list, that runner drops the reference when
- * it takes @q off (the list's node is in @q); else it is dropped here.
- *
- * Context: any context.
+/*
+ * Runner side of fwsched_queue_kick_put(): true if @q is still on a
+ * runner's list, whose runner then drops the reference when it takes @q
+ * off (the list's node is in @q).
  */
-void fwsched_queue_kick_put(struct fwsched_queue *q)
+bool fwsched_runner_put(struct fwsched_queue *q)
 {
 	int old = atomic_read(&q->kick);
 
-	if (!q->wq) {
-		do {
-			if (!(old & KICK_PENDING))
-				break;
-		} while (!atomic_try_cmpxchg(&q->kick, &old, old | KICK_PUT));
-		if (old & KICK_PENDING)
-			return;
-	}
-	fwsched_queue_put(q);
+	do {
+		if (!(old & KICK_PENDING))
+			return false;
+	} while (!atomic_try_cmpxchg(&q->kick, &old, old | KICK_PUT));
+	return true;
 }
 
-/* Set up @q's side: its work item, or its place on the runners. */
-void fwsched_queue_kick_init(struct fwsched_queue *q, struct workqueue_struct *wq)
+/* Runner side of fwsched_queue_kick_pending(). */
+bool fwsched_runner_pending(struct fwsched_queue *q)
 {
-	q->wq = wq;
-	INIT_WORK(&q->work, fwsched_queue_work);
-	atomic_set(&q->kick, 0);
+	return atomic_read(&q->kick) & (KICK_PENDING | KICK_RERUN);
 }
 
 /**

@@ -144,6 +144,9 @@ DECLARE_EVENT_CLASS(fwsched_queue,
 /* arg: the priority. */
 DEFINE_EVENT(fwsched_queue, fwsched_queue_create,
 	TP_PROTO(struct fwsched_queue *q, int arg), TP_ARGS(q, arg));
+/* arg: &enum fwsched_exec, plus 0x100 with defer_free. */
+DEFINE_EVENT(fwsched_queue, fwsched_queue_exec,
+	TP_PROTO(struct fwsched_queue *q, int arg), TP_ARGS(q, arg));
 /* arg: jobs cancelled because they never ran. */
 DEFINE_EVENT(fwsched_queue, fwsched_queue_destroy,
 	TP_PROTO(struct fwsched_queue *q, int arg), TP_ARGS(q, arg));

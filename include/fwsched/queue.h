@@ -107,17 +107,93 @@
  * signalled, start) queues the work item after publishing its state, and
  * one run of the work item runs every job that is ready.
  *
- * Workqueues: a queue owns no thread.  Its work item runs on the workqueue
- * the driver passes in (&fwsched_queue_args.wq; many queues may share one),
- * or, by default, on fwsched's runners: one work item per CPU on fwsched's
- * own workqueue (WQ_MEM_RECLAIM, high priority) that runs every queue
- * kicked on that CPU, and the queues kicked while it runs (a dependency on
- * another queue's job, a hardware fence signalled in run_job), in one
- * dispatch.  A queue is run by one runner at a time, and everything said
- * here of "the work item" holds for it.  Since the callbacks on a runner
- * may not sleep, a queue holds up the others on its CPU only for as long
- * as its own pass; give a queue a workqueue of its own if the driver needs
- * its work ordered against other work items.
+ * Where a queue runs: see "DOC: execution modes".
+ */
+
+/**
+ * DOC: execution modes
+ *
+ * Each queue chooses where its work runs (&fwsched_queue_args.exec): the
+ * passes that reap finished jobs, run ready jobs and bind slots, and the
+ * driver callbacks they make.  Every mode runs them inside the
+ * fence-signalling section, so every mode follows "DOC: callback rules";
+ * the modes differ only in whether a callback may sleep and in what a
+ * sleeping callback holds up.
+ *
+ * ===========================  ===========  ================================
+ * &enum fwsched_exec           may sleep    a sleeping callback holds up
+ * ===========================  ===========  ================================
+ * %FWSCHED_EXEC_RUNNERS        no           (not allowed: every queue kicked
+ *                                           on the same CPU)
+ * %FWSCHED_EXEC_WORK           yes          only its own queue
+ * %FWSCHED_EXEC_KTHREAD        yes          every queue on the same worker
+ * ===========================  ===========  ================================
+ *
+ * %FWSCHED_EXEC_RUNNERS, the default, is the cheapest: one work item per
+ * CPU on fwsched's workqueue (WQ_MEM_RECLAIM, high priority) runs every
+ * queue kicked on that CPU, and the queues kicked while it runs (a
+ * dependency on another queue's job, a hardware fence signalled in
+ * run_job), in one dispatch.  Callbacks must not sleep there.  A debug
+ * kernel says so at the first sleep: lockdep reports a mutex taken on a
+ * runner as an invalid wait context, and a callback that blocked (a
+ * completion, msleep()) warns once, naming the queue's run_job.
+ *
+ * %FWSCHED_EXEC_WORK gives the queue a work item of its own, on the
+ * driver's workqueue (&fwsched_queue_args.wq, which must be
+ * WQ_MEM_RECLAIM: a shrinker may wait for the queue's fences) or on
+ * fwsched's.  Callbacks may sleep; a workqueue runs another worker while
+ * one sleeps, so a sleeping queue holds up no other.  An ordered workqueue
+ * of the driver's orders the queue's work against the driver's own.
+ *
+ * %FWSCHED_EXEC_KTHREAD runs the queue's work as a kthread_work: on the
+ * driver's &kthread_worker (&fwsched_queue_args.worker: the driver sets
+ * its policy, priority and CPU affinity), or on fwsched's worker for the
+ * queue's priority at creation: %FWSCHED_PRIO_REALTIME at SCHED_FIFO,
+ * %FWSCHED_PRIO_HIGH at the lowest SCHED_FIFO priority, the others at
+ * nice -10 (normal) and 0 (low).  A later fwsched_queue_set_priority()
+ * does not move the queue to another worker.  A worker runs one item at a
+ * time: a callback that sleeps holds up the worker's other queues, so
+ * give such a queue a worker of its own.
+ *
+ * Direct run (&fwsched_queue_args.direct_run) combines with any mode: the
+ * push runs the job itself when nothing is ahead of it, and leaves the
+ * rest to the queue's mode.
+ *
+ * free_job and cancel_job may leave the signalling path as well
+ * (&fwsched_queue_args.defer_free): fwsched then does its part of freeing
+ * a job where it finishes: it signals the job's finished fence (which,
+ * as finished fences signal in order, takes effect once the earlier jobs'
+ * have) and drops its fences and dependencies.  It calls cancel_job and
+ * free_job later, in batches, from a work item of its own outside the
+ * fence-signalling section.  There they may take locks that are held around GFP_KERNEL allocations,
+ * such as a buffer object's, and drop the last reference on one.
+ * fwsched_queue_destroy() waits for them.
+ */
+
+/**
+ * DOC: callback rules
+ *
+ * Every driver callback that a fence may wait for is on the
+ * fence-signalling path, and fwsched calls it inside
+ * dma_fence_begin_signalling() and a lockdep map of its own that is primed
+ * against reclaim.  Such a callback:
+ *
+ * - allocates nothing that can reclaim (GFP_NOWAIT or GFP_ATOMIC at most);
+ * - takes no lock that is held elsewhere around such an allocation or
+ *   around a fence wait;
+ * - waits for no fence that may depend on this queue.
+ *
+ * Within those rules it may sleep, unless its queue runs on the runners: a
+ * mutex of the driver's, a firmware acknowledgment on a completion, a
+ * runtime-PM resume that allocates nothing.  Lockdep checks the rules
+ * whenever the code runs: a callback that takes a mutex which is held
+ * elsewhere around a GFP_KERNEL allocation is reported even if reclaim
+ * never happens.
+ *
+ * The callbacks on the path are run_job, prepare, update_credits,
+ * set_deadline, the slot pool's bind, unbind and preempt, timed_out and
+ * reset, and free_job and cancel_job unless the queue defers them.
+ * cancel_in_flight is on it when a timeout bans the queue.
  */
 
 /**
@@ -206,22 +282,29 @@
  * fwsched_job_init()                  yes         GFP_KERNEL  process
  * fwsched_job_add_dependency()        no          no          process
  * fwsched_job_arm()                   no          no          any
- * fwsched_job_push()                  no          no          process (with direct run:
+ * fwsched_job_push()                  no (1)      no          process (with direct run:
  *                                                             see "Direct run")
  * fwsched_job_set_error()             no          no          any
  * fwsched_slot_pool_create()          yes         GFP_KERNEL  process
  * fwsched_slot_pool_destroy()         no          no          any
  * fwsched_fence_signal()              no          no          any, hard irq included
  *                                                             (not on PREEMPT_RT)
- * run_job, free_job, cancel_job,      must not    GFP_NOWAIT  the queue's work item (or
- * prepare, update_credits,                        at most     the pusher, direct run),
- * set_deadline, slot bind/unbind/                             signalling section
- * preempt (driver)
+ * run_job, prepare, update_credits,   (2)         GFP_NOWAIT  the queue's work (or the
+ * set_deadline, slot bind/unbind/                 at most     pusher, direct run),
+ * preempt, free_job and cancel_job                            signalling section
+ * (driver)
+ * free_job, cancel_job of a queue     may         GFP_KERNEL  fwsched's free work item
+ * with defer_free (driver)                                    (or the pusher), outside
+ *                                                             the signalling section
  * timed_out, reset (driver)           may         GFP_NOWAIT  fwsched's timeout work
  *                                                 at most     item, signalling section
  * cancel_in_flight (driver)           may         no          destroying task, or the
  *                                                             timeout handler (ban)
  * ==================================  ==========  ==========  ===========================
+ *
+ * (1) With direct run, the push calls run_job, which may sleep if the
+ * queue's mode allows it.  (2) Not on the runners (%FWSCHED_EXEC_RUNNERS);
+ * in the other modes yes, within "DOC: callback rules".
  */
 
 /**
@@ -284,14 +367,13 @@ struct fwsched_queue;
  * struct fwsched_queue_ops - what a driver provides
  *
  * Every callback is called from process context, without any fwsched lock
- * held: on the queue's workqueue, or from the pusher (direct run; a push to
- * a destroyed or banned queue), the destroying task, or fwsched's timeout
- * workqueue (timed_out, reset, and what a ban or reset cancels).  Each
- * callback says which.  run_job, free_job and cancel_job are on the
- * fence-signalling path: they must not allocate memory other than
- * GFP_NOWAIT/GFP_ATOMIC, must not take a lock that is held while allocating
- * with GFP_KERNEL, and must not wait for anything that reclaim may wait
- * for.  fwsched calls them inside
+ * held: from the queue's work (see "DOC: execution modes"), or from the
+ * pusher (direct run; a push to a destroyed or banned queue), the
+ * destroying task, fwsched's timeout workqueue (timed_out, reset, and what
+ * a ban or reset cancels), or fwsched's free work item (free_job and
+ * cancel_job with &fwsched_queue_args.defer_free).  Each callback says
+ * which.  What a callback on the fence-signalling path may do, and whether
+ * it may sleep, is in "DOC: callback rules"; fwsched calls it inside
  * dma_fence_begin_signalling(), so lockdep reports a violation.
  */
 struct fwsched_queue_ops {
@@ -300,14 +382,21 @@ struct fwsched_queue_ops {
 	 * (fwsched takes over the reference and drops it as soon as it
 	 * signals), NULL if the job completed already, or an ERR_PTR: the
 	 * job's finished fence then signals with that error.  Called in
-	 * submission order, one at a time per queue.  Required.
+	 * submission order, one at a time per queue, from the queue's work
+	 * or the pusher (direct run).  May sleep unless the queue runs on
+	 * the runners; see "DOC: callback rules".  Required.
 	 */
 	struct dma_fence *(*run_job)(struct fwsched_job *job);
 
 	/**
 	 * @free_job: release the driver's job.  fwsched has already dropped
 	 * every reference it held (dependencies, hardware and finished
-	 * fence); only the driver's own memory remains.  Required.
+	 * fence); only the driver's own memory remains.  Called from the
+	 * queue's work, the destroying task, the timeout handler or the
+	 * pusher, on the signalling path; with
+	 * &fwsched_queue_args.defer_free, from fwsched's free work item
+	 * instead (or the pusher), off it: it may then take locks held
+	 * around GFP_KERNEL allocations.  Required.
 	 */
 	void (*free_job)(struct fwsched_job *job);
 
@@ -319,7 +408,11 @@ struct fwsched_queue_ops {
 	 * error the driver gave it with fwsched_job_set_error().  Undo what
 	 * was prepared for the firmware.  free_job follows.  Called from the
 	 * work item, the destroying task, the timeout handler, or the pusher
-	 * (a push to a destroyed or banned queue).  Optional.
+	 * (a push to a destroyed or banned queue), before the finished fence
+	 * signals; with &fwsched_queue_args.defer_free, from fwsched's free
+	 * work item (or the pusher), just before free_job, after fwsched
+	 * signalled the fence and dropped it: fwsched_job_finished() may not
+	 * be called there.  Optional.
 	 */
 	void (*cancel_job)(struct fwsched_job *job, int error);
 
@@ -411,13 +504,45 @@ struct fwsched_queue_ops {
 };
 
 /**
+ * enum fwsched_exec - where a queue's work runs; see "DOC: execution modes"
+ * @FWSCHED_EXEC_RUNNERS: fwsched's per-CPU runners; callbacks must not
+ *	sleep.  The default: a queue given &fwsched_queue_args.wq or
+ *	&fwsched_queue_args.worker without a mode takes %FWSCHED_EXEC_WORK or
+ *	%FWSCHED_EXEC_KTHREAD.
+ * @FWSCHED_EXEC_WORK: a work item of the queue's own, on the driver's
+ *	workqueue or fwsched's; callbacks may sleep
+ * @FWSCHED_EXEC_KTHREAD: a kthread_work on the driver's kthread_worker or
+ *	fwsched's worker of the queue's priority; callbacks may sleep
+ * @FWSCHED_EXEC_COUNT: number of modes
+ */
+enum fwsched_exec {
+	FWSCHED_EXEC_RUNNERS,
+	FWSCHED_EXEC_WORK,
+	FWSCHED_EXEC_KTHREAD,
+	FWSCHED_EXEC_COUNT,
+};
+
+struct kthread_worker;
+
+/**
  * struct fwsched_queue_args - how to create a queue
  * @ops: the driver's callbacks; must outlive the queue
  * @name: timeline name of the finished fences; copied; 1 to 63 bytes
  * @driver_name: driver name of the finished fences; copied; 1 to 63 bytes
- * @wq: workqueue for the queue's work item, or NULL for fwsched's runners
- *	(see "Workqueues").  A driver's workqueue must be WQ_MEM_RECLAIM and
- *	outlive the queue.
+ * @exec: &enum fwsched_exec, where the queue's work runs and whether its
+ *	callbacks may sleep; see "DOC: execution modes"
+ * @wq: %FWSCHED_EXEC_WORK: the driver's workqueue for the queue's work
+ *	item, or NULL for fwsched's.  It must be WQ_MEM_RECLAIM (checked: the
+ *	create runs one item on it, so do not create the queue from a work
+ *	item of an ordered @wq) and outlive the queue.  A @wq without @exec
+ *	means %FWSCHED_EXEC_WORK.
+ * @worker: %FWSCHED_EXEC_KTHREAD: the driver's kthread_worker, or NULL for
+ *	fwsched's worker of @priority.  It must outlive the queue.  A @worker
+ *	without @exec means %FWSCHED_EXEC_KTHREAD.
+ * @defer_free: call &fwsched_queue_ops.free_job and
+ *	&fwsched_queue_ops.cancel_job off the fence-signalling path, from a
+ *	work item of fwsched's, once fwsched is done with the job; see
+ *	"DOC: execution modes"
  * @credit_limit: ring size in credits; at least 1 (any u32: credit
  *	arithmetic cannot wrap)
  * @priority: initial &enum fwsched_priority
@@ -452,7 +577,10 @@ struct fwsched_queue_args {
 	const struct fwsched_queue_ops *ops;
 	const char *name;
 	const char *driver_name;
+	enum fwsched_exec exec;
 	struct workqueue_struct *wq;
+	struct kthread_worker *worker;
+	bool defer_free;
 	u32 credit_limit;
 	enum fwsched_priority priority;
 	struct fwsched_slot_pool *pool;
@@ -547,6 +675,12 @@ struct fwsched_job {
 	struct list_head fw_wait_link;
 	/** @state: [D] until armed, then [L]: FWSCHED_JOB_*, private. */
 	u8 state;
+	/**
+	 * @cancel_error: [R] the error cancel_job is to be called with when
+	 * free_job is deferred (&fwsched_queue_args.defer_free); 0 for a job
+	 * that is not cancelled.
+	 */
+	int cancel_error;
 	/**
 	 * @error: [A] first error seen (a failed dependency, the hardware,
 	 * fwsched_job_set_error()); set once with cmpxchg.
