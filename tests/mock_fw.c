@@ -6,10 +6,22 @@
  * Copyright (C) 2026 The fwsched authors
  */
 
+#include <linux/debug_locks.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
 #include "mock_fw.h"
+
+/*
+ * The mode of the rings whose test does not choose one, so that a plan can
+ * run a suite written for the runners in another mode.
+ */
+static int mock_exec;
+module_param_named(exec, mock_exec, int, 0444);
+MODULE_PARM_DESC(exec, "enum fwsched_exec of the rings whose test names none");
+static bool mock_defer_free;
+module_param_named(defer_free, mock_defer_free, bool, 0444);
+MODULE_PARM_DESC(defer_free, "defer_free for the rings whose test names no mode");
 
 static struct mock_job *to_mock_job(struct fwsched_job *job)
 {
@@ -172,10 +184,36 @@ static struct dma_fence *mock_run_job(struct fwsched_job *job)
 	return hw;
 }
 
+/*
+ * Is the caller inside a fence-signalling section?  Only lockdep knows:
+ * 1 inside, 0 outside, -1 unknown (no lockdep, or it turned itself off
+ * after an earlier report, when every lock reads as held).
+ */
+static int mock_in_signalling(void)
+{
+	bool cookie;
+
+	if (!IS_ENABLED(CONFIG_LOCKDEP) || !debug_locks)
+		return -1;
+	cookie = dma_fence_begin_signalling();
+	dma_fence_end_signalling(cookie);
+	/* Nested in fwsched's section, the cookie is true. */
+	return cookie;
+}
+
+static void mock_check_signalling(struct mock_ring *ring)
+{
+	if (!mock_in_signalling())
+		atomic_inc(&ring->unsignalling);
+}
+
 static void mock_free_job(struct fwsched_job *job)
 {
 	struct mock_job *mj = to_mock_job(job);
 	struct mock_ring *ring = mj->ring;
+
+	if (ring->defer_free && mock_in_signalling() == 1)
+		atomic_inc(&ring->free_in_signalling);
 
 	if (ring->free_hook)
 		ring->free_hook(ring, job);
@@ -190,6 +228,8 @@ static void mock_cancel_job(struct fwsched_job *job, int error)
 {
 	struct mock_ring *ring = to_mock_job(job)->ring;
 
+	if (ring->defer_free && mock_in_signalling() == 1)
+		atomic_inc(&ring->free_in_signalling);
 	WRITE_ONCE(ring->last_cancel_error, error);
 	atomic_inc(&ring->cancelled);
 	if (ring->cancel_hook)
@@ -256,17 +296,6 @@ static void mock_set_deadline(struct fwsched_job *job, ktime_t deadline)
 	wake_up_all(&ring->wait);
 	if (ring->deadline_hook)
 		ring->deadline_hook(ring, job);
-}
-
-/* Is the caller inside a fence-signalling section?  Only lockdep knows. */
-static void mock_check_signalling(struct mock_ring *ring)
-{
-	bool cookie = dma_fence_begin_signalling();
-
-	/* Nested in fwsched's section, the cookie is true. */
-	if (IS_ENABLED(CONFIG_LOCKDEP) && !cookie)
-		atomic_inc(&ring->unsignalling);
-	dma_fence_end_signalling(cookie);
 }
 
 static struct dma_fence *mock_prepare(struct fwsched_job *job)
@@ -381,8 +410,16 @@ struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_ar
 		.timeout_ms = a->timeout_ms,
 		.direct_run = a->direct,
 		.fw_scope = a->fw_scope,
+		.exec = a->exec,
+		.worker = a->worker,
+		.defer_free = a->defer_free,
 	};
 	struct mock_ring *ring = kunit_kzalloc(test, sizeof(*ring), GFP_KERNEL);
+
+	if (!a->exec && !a->wq && !a->worker) {
+		args.exec = mock_exec;
+		args.defer_free = a->defer_free || mock_defer_free;
+	}
 
 	KUNIT_ASSERT_NOT_NULL(test, ring);
 	ring->test = test;
@@ -392,6 +429,7 @@ struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_ar
 	ring->credit_limit = a->credit_limit;
 	ring->timeout_ms = a->timeout_ms;
 	ring->prepare = a->prepare;
+	ring->defer_free = args.defer_free;
 	if (a->prepare)
 		args.ops = &mock_prepare_ops;
 	spin_lock_init(&ring->lock);
@@ -683,6 +721,9 @@ void mock_expect_clean(struct kunit *test, struct mock_ring *ring)
 			    "prepare or update_credits called outside the signalling section");
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->fw_dep_violations), 0,
 			    "run_job got a firmware wait for a job not yet given to the hardware");
+	if (ring->defer_free)
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&ring->free_in_signalling), 0,
+				    "deferred free_job or cancel_job called in the signalling section");
 }
 EXPORT_SYMBOL_GPL(mock_expect_clean);
 

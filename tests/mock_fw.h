@@ -45,6 +45,9 @@ struct mock_ring {
 	struct hrtimer timer;
 
 	atomic_t ran, completed, freed, cancelled, on_hw;
+	/* free_job or cancel_job called inside a signalling section. */
+	atomic_t free_in_signalling;
+	bool defer_free;		/* the queue's defer_free */
 	atomic_t credit_violations, order_violations;
 
 	/* Slot pools: the slot the "firmware" has the ring in, or -1. */
@@ -160,6 +163,11 @@ extern const struct fwsched_queue_ops mock_prepare_ops;
  * @direct: a direct-run queue
  * @prepare: the queue has prepare and update_credits (mock_prepare_ops)
  * @fw_scope: &fwsched_queue_args.fw_scope; MOCK_MANUAL rings only
+ * @exec: &fwsched_queue_args.exec; with @exec 0 and neither @wq nor
+ *	@worker, the mock's module parameters exec and defer_free decide, so
+ *	that a plan can run a whole suite in another mode
+ * @worker: &fwsched_queue_args.worker
+ * @defer_free: &fwsched_queue_args.defer_free
  */
 struct mock_ring_args {
 	u32 credit_limit;
@@ -172,6 +180,9 @@ struct mock_ring_args {
 	bool direct;
 	bool prepare;
 	const void *fw_scope;
+	enum fwsched_exec exec;
+	struct kthread_worker *worker;
+	bool defer_free;
 };
 
 struct mock_ring *mock_ring_create(struct kunit *test, const struct mock_ring_args *a);
