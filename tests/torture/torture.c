@@ -162,6 +162,10 @@ struct tq {
 	struct mutex ctl;		/* stop..start, suspend..resume */
 	u32 credit_limit;
 	bool has_timeout;
+	/* Its callbacks may sleep (not on the runners); free_job is deferred. */
+	bool may_sleep, defer_free;
+	/* The ring's firmware mailbox: run_job takes it where it may sleep. */
+	struct mutex mbox;
 
 	spinlock_t lock;		/* everything below */
 	struct list_head submitted;	/* on the "hardware", in order */
@@ -232,6 +236,16 @@ struct tctx {
 	struct list_head all_tq;
 	struct tpool pools[NPOOLS];
 	struct workqueue_struct *wq_ordered, *wq_unordered;
+	/* The driver's kthread_worker of the queues of FWSCHED_EXEC_KTHREAD that bring one. */
+	struct kthread_worker *worker;
+	/*
+	 * A buffer object's lock: held around a GFP_KERNEL allocation at
+	 * the start, taken by the deferred free_job (lockdep proves that it
+	 * is off the signalling path).
+	 */
+	struct mutex bo_lock;
+	atomic_long_t exec_queues[FWSCHED_EXEC_COUNT];
+	atomic_long_t deferred_queues, slept;
 
 	spinlock_t fence_lock;		/* @foreign, @recent, @recent_pos */
 	struct tforeign *foreign[NFOREIGN];
@@ -522,6 +536,16 @@ static struct dma_fence *t_run_job(struct fwsched_job *job)
 	bool start;
 
 	tj_check_deps(j);
+	/*
+	 * Where callbacks may sleep, one run in eight sends through the
+	 * firmware mailbox: a mutex and a short wait for the acknowledgment.
+	 */
+	if (t->may_sleep && !get_random_u32_below(8)) {
+		mutex_lock(&t->mbox);
+		usleep_range(5, 20);
+		mutex_unlock(&t->mbox);
+		atomic_long_inc(&c->slept);
+	}
 	spin_lock_irqsave(&t->lock, flags);
 	if (t->dead)
 		tviolate(c, "callback-after-destroy", "run_job of %llu after destroy returned",
@@ -586,7 +610,7 @@ static void tj_check_alive(struct tj *j, const char *what)
 
 	if (READ_ONCE(t->dead) && !READ_ONCE(j->in_push))
 		tviolate(t->c, "callback-after-destroy", "%s of %llu after destroy returned",
-			 what, j->base.finished->base.seqno);
+			 what, j->base.finished ? j->base.finished->base.seqno : 0);
 }
 
 static void t_free_job(struct fwsched_job *job)
@@ -595,6 +619,11 @@ static void t_free_job(struct fwsched_job *job)
 	struct tctx *c = j->tq->c;
 
 	tj_check_alive(j, "free_job");
+	/* Deferred, free_job may take a lock held around GFP_KERNEL. */
+	if (j->tq->defer_free) {
+		mutex_lock(&c->bo_lock);
+		mutex_unlock(&c->bo_lock);
+	}
 	if (atomic_inc_return(&j->freed) != 1)
 		tviolate(c, "free-once", "free_job called twice");
 	fwsched_fence_free(j->hw);
@@ -1073,6 +1102,7 @@ static void op_create(struct tctx *c, struct rnd_state *rnd)
 		kfree(t);
 		return;
 	}
+	/* Where it runs: every mode, the driver's context or fwsched's. */
 	switch (r % 4) {
 	case 0:
 		a.wq = c->wq_ordered;
@@ -1081,8 +1111,15 @@ static void op_create(struct tctx *c, struct rnd_state *rnd)
 		a.wq = c->wq_unordered;
 		break;
 	default:
+		a.exec = (r >> 24) % FWSCHED_EXEC_COUNT;
+		if (a.exec == FWSCHED_EXEC_KTHREAD && (r >> 26) % 2)
+			a.worker = c->worker;
 		break;
 	}
+	a.defer_free = (r >> 27) % 2;
+	t->defer_free = a.defer_free;
+	t->may_sleep = a.wq || a.exec != FWSCHED_EXEC_RUNNERS;
+	mutex_init(&t->mbox);
 	if ((r >> 2) % 3 == 0) {
 		a.timeout_ms = 10 + (r >> 4) % 40;
 		t->has_timeout = true;
@@ -1147,6 +1184,10 @@ static void op_create(struct tctx *c, struct rnd_state *rnd)
 		}
 		mutex_unlock(&tp->lock);
 	}
+	atomic_long_inc(&c->exec_queues[a.wq ? FWSCHED_EXEC_WORK : a.worker ?
+					 FWSCHED_EXEC_KTHREAD : a.exec]);
+	if (a.defer_free)
+		atomic_long_inc(&c->deferred_queues);
 	fwsched_queue_get(t->q);	/* pushes after destroy stay legal */
 	spin_lock(&c->table_lock);
 	list_add_tail(&t->all, &c->all_tq);
@@ -1891,6 +1932,8 @@ static void t_teardown(struct tctx *c)
 		destroy_workqueue(c->wq_ordered);
 	if (c->wq_unordered)
 		destroy_workqueue(c->wq_unordered);
+	if (c->worker)
+		kthread_destroy_worker(c->worker);
 }
 
 static void torture_run(struct kunit *test)
@@ -1927,6 +1970,14 @@ static void torture_run(struct kunit *test)
 	c->wq_ordered = alloc_ordered_workqueue("fwsched-torture-o", WQ_MEM_RECLAIM);
 	c->wq_unordered = alloc_workqueue("fwsched-torture-u",
 					  WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	c->worker = kthread_run_worker(0, "fwsched-torture");
+	if (IS_ERR(c->worker))
+		c->worker = NULL;
+	mutex_init(&c->bo_lock);
+	/* The buffer object's lock is held around GFP_KERNEL somewhere. */
+	mutex_lock(&c->bo_lock);
+	kfree(kmalloc(64, GFP_KERNEL));
+	mutex_unlock(&c->bo_lock);
 	for (i = 0; i < NPOOLS; i++) {
 		mutex_init(&c->pools[i].lock);
 		spin_lock_init(&c->pools[i].slots_lock);
@@ -1939,7 +1990,7 @@ static void torture_run(struct kunit *test)
 		c->recent[i] = dma_fence_get(c->stub);
 
 	fwsched_runner_stats(&disp0, &passes0);
-	if (c->wq_ordered && c->wq_unordered) {
+	if (c->wq_ordered && c->wq_unordered && c->worker) {
 		struct rnd_state rnd;
 
 		prandom_seed_state(&rnd, c->seed);
@@ -1978,6 +2029,16 @@ static void torture_run(struct kunit *test)
 		kunit_info(test, "op %s: %ld", op_names[i], atomic_long_read(&c->ops[i]));
 	kunit_info(test, "firmware waits handed to run_job: %ld",
 		   atomic_long_read(&c->fw_waits));
+	kunit_info(test, "queues on the runners %ld, a work item %ld, a kthread_worker %ld; free_job deferred %ld; run_job slept %ld times",
+		   atomic_long_read(&c->exec_queues[FWSCHED_EXEC_RUNNERS]),
+		   atomic_long_read(&c->exec_queues[FWSCHED_EXEC_WORK]),
+		   atomic_long_read(&c->exec_queues[FWSCHED_EXEC_KTHREAD]),
+		   atomic_long_read(&c->deferred_queues), atomic_long_read(&c->slept));
+	/* Enough queues draw every mode: a mode never drawn tests nothing. */
+	if (atomic_long_read(&c->ops[OP_CREATE]) >= 48)
+		for (i = 0; i < FWSCHED_EXEC_COUNT; i++)
+			KUNIT_EXPECT_GT_MSG(test, atomic_long_read(&c->exec_queues[i]), 0,
+					    "no queue of execution mode %d (seed %llu)", i, c->seed);
 	/*
 	 * A pass runs for a push, a dependency, a completion, a grant or an
 	 * operation: about one a job (0.3 to 1.2 measured).  Passes far
