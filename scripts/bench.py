@@ -32,14 +32,16 @@ import statistics
 import subprocess
 import sys
 
-IMPLS = ["fwsched", "fwsched_direct", "drm_wq", "drm_shared", "floor"]
+IMPLS = ["fwsched", "fwsched_direct", "fwsched_work", "fwsched_kthread", "drm_wq",
+         "drm_shared", "floor"]
+FWSCHED_IMPLS = ("fwsched", "fwsched_direct", "fwsched_work", "fwsched_kthread")
 SLOT_IMPLS = ["fwsched", "drm_fifo", "drm_fair"]
 META = {"scenario", "impl", "rep", "jobs", "samples", "hops", "runs", "policy"}
 
 
 def is_metric(key):
     return (key.endswith("_ns") or key.startswith("ns_per_") or "bytes_per_" in key
-            or key.endswith("_x1000") or key.endswith("_per_queue"))
+            or key.endswith("_x1000") or key.endswith("_per_queue") or key == "measured")
 
 
 def parse(log):
@@ -101,7 +103,7 @@ def summarise(rows):
                 "values": vals,
             }
         entry["ratios"] = {}
-        for mine in ("fwsched", "fwsched_direct"):
+        for mine in FWSCHED_IMPLS:
             fw = entry["impls"].get(mine, {}).get("median")
             for other in ("drm_wq", "drm_shared", "floor", "drm_fifo", "drm_fair"):
                 om = entry["impls"].get(other, {}).get("median")
@@ -156,6 +158,8 @@ CLOCK = {"unit": "ns"}
 def fmt(v, metric):
     if v is None:
         return "-"
+    if metric == "measured":
+        return f"{v:.0f}"
     if CLOCK["unit"] == "insn" and ("_ns" in metric or metric.startswith("ns_")):
         return f"{v:.0f}"
     if "bytes" in metric:
@@ -194,7 +198,8 @@ def slots_table(summary):
 def table(summary):
     lines = []
     hdr = f"{'scenario':13} {'case':30} {'metric':24} " + " ".join(f"{i[:11]:>11}" for i in IMPLS) \
-        + f" {'fw/drm_wq':>9} {'fw/drm_sh':>9} {'fw/floor':>9} {'fd/drm_wq':>9} {'spread':>7}"
+        + f" {'fw/drm_wq':>9} {'fw/drm_sh':>9} {'fw/floor':>9} {'fd/drm_wq':>9}" \
+        + f" {'fwk/drm_wq':>10} {'fkt/drm_wq':>10} {'spread':>7}"
     lines.append(hdr)
     lines.append("-" * len(hdr))
     for e in summary:
@@ -206,6 +211,8 @@ def table(summary):
         rs = " ".join(f"{r[k]:9.2f}" if k in r else f"{'-':>9}"
                       for k in ("fwsched/drm_wq", "fwsched/drm_shared", "fwsched/floor",
                                 "fwsched_direct/drm_wq"))
+        rs += " " + " ".join(f"{r[k]:10.2f}" if k in r else f"{'-':>10}"
+                             for k in ("fwsched_work/drm_wq", "fwsched_kthread/drm_wq"))
         # The widest (max-min)/median of any implementation: how far to trust the row.
         spread = max((st["spread"] for st in e["impls"].values()), default=0.0)
         lines.append(f"{e['scenario']:13} {e['case'][:30]:30} {e['metric'][:24]:24} {vals} {rs}"
@@ -217,12 +224,14 @@ def table(summary):
 # implementation that has no figure in a panel leaves its slot empty.
 STYLE = {
     "fwsched": ("#1f77b4", 7), "fwsched_direct": ("#17becf", 5),
+    "fwsched_work": ("#2ca02c", 3), "fwsched_kthread": ("#bcbd22", 4),
     "drm_wq": ("#d62728", 9), "drm_shared": ("#ff7f0e", 11),
     "floor": ("#7f7f7f", 1), "drm_fifo": ("#9467bd", 13), "drm_fair": ("#8c564b", 15),
     "fwsched_before": ("#aec7e8", 6),
 }
 LABEL = {
     "fwsched": "fwsched", "fwsched_direct": "fwsched, direct run",
+    "fwsched_work": "fwsched, own work item", "fwsched_kthread": "fwsched, kthread_worker",
     "drm_wq": "drm_sched, own wq", "drm_shared": "drm_sched, shared wq",
     "floor": "floor", "drm_fifo": "drm_sched FIFO", "drm_fair": "drm_sched fair",
     "fwsched_before": "fwsched, before",
@@ -289,7 +298,7 @@ def panels(summary, before=None):
         if not e:
             continue
         vals = {}
-        for mine in ("fwsched", "fwsched_direct"):
+        for mine in FWSCHED_IMPLS:
             r = e["ratios"].get(f"{mine}/drm_wq")
             if r is not None:
                 vals[mine] = (r, r, r)

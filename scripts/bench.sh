@@ -104,6 +104,12 @@ PLAN
 		start=$(date +%s)
 		fw_boot "$kbuild" "$root" "$plan" "$log" 3600
 		echo "   ($(( $(date +%s) - start ))s)"
+		# Submit latency under CPU overload: every implementation, one
+		# boot (seconds of guest time each, so not in the timed boot).
+		write_plan "scenario=overload reps=1"
+		fw_boot "$kbuild" "$root" "$plan" "$log.overload" 1800
+		cat "$log.overload" >>"$log"
+		rm -f "$log.overload"
 		for sc in memory qmem; do
 			for im in fwsched drm_wq drm_shared floor; do
 				write_plan "scenario=$sc impl=$im reps=1"

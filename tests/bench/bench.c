@@ -7,6 +7,10 @@
  *   fwsched     one fwsched_queue per ring, fwsched's workqueue
  *   fwsched_direct  the same, created with direct_run: push calls run_job
  *               itself when nothing is ahead of the job
+ *   fwsched_work    a work item per queue on fwsched's workqueue
+ *               (FWSCHED_EXEC_WORK: callbacks may sleep)
+ *   fwsched_kthread a kthread_work per queue on fwsched's worker of the
+ *               queue's level (FWSCHED_EXEC_KTHREAD: callbacks may sleep)
  *   drm_wq      one drm_gpu_scheduler + drm_sched_entity per ring, each
  *               scheduler with its own workqueue (Xe style)
  *   drm_shared  the same with one workqueue shared by all (panthor style)
@@ -24,6 +28,7 @@
 
 #include <drm/gpu_scheduler.h>
 #include <linux/device.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -37,13 +42,14 @@
 static char *scenario = "all";
 module_param(scenario, charp, 0444);
 MODULE_PARM_DESC(scenario,
-		 "timed: throughput queues backpressure chain latency teardown slots all; memory, qmem, spread, hop");
+		 "timed: throughput queues backpressure chain latency teardown slots all; memory, qmem, overload, spread, hop");
 static unsigned int spread_queues = 1;
 module_param(spread_queues, uint, 0444);
 MODULE_PARM_DESC(spread_queues, "queues of the spread and hop scenarios (make bench PROFILE=1)");
 static char *impl = "all";
 module_param(impl, charp, 0444);
-MODULE_PARM_DESC(impl, "fwsched, fwsched_direct, drm_wq, drm_shared, floor or all");
+MODULE_PARM_DESC(impl,
+		 "fwsched, fwsched_direct, fwsched_work, fwsched_kthread, drm_wq, drm_shared, floor or all");
 static char *drm_policy = "fifo";
 module_param(drm_policy, charp, 0444);
 MODULE_PARM_DESC(drm_policy, "label of gpu-sched's sched_policy in this boot (slots)");
@@ -54,14 +60,24 @@ static unsigned int reps = 7;
 module_param(reps, uint, 0444);
 MODULE_PARM_DESC(reps, "interleaved repetitions");
 
-enum impl { FWSCHED, FWSCHED_DIRECT, DRM_WQ, DRM_SHARED, FLOOR, NR_IMPLS };
+enum impl {
+	FWSCHED, FWSCHED_DIRECT, FWSCHED_WORK, FWSCHED_KTHREAD, DRM_WQ, DRM_SHARED, FLOOR,
+	NR_IMPLS
+};
 static const char * const impl_names[] = {
-	"fwsched", "fwsched_direct", "drm_wq", "drm_shared", "floor"
+	"fwsched", "fwsched_direct", "fwsched_work", "fwsched_kthread", "drm_wq",
+	"drm_shared", "floor"
 };
 
 static bool is_fwsched(enum impl im)
 {
-	return im == FWSCHED || im == FWSCHED_DIRECT;
+	return im <= FWSCHED_KTHREAD;
+}
+
+static enum fwsched_exec impl_exec(enum impl im)
+{
+	return im == FWSCHED_WORK ? FWSCHED_EXEC_WORK :
+	       im == FWSCHED_KTHREAD ? FWSCHED_EXEC_KTHREAD : FWSCHED_EXEC_RUNNERS;
 }
 
 /* ---- the mock firmware, shared by every implementation ---------------------- */
@@ -336,7 +352,8 @@ static struct bring *bring_new(enum impl im, u32 credits, bool defer)
 		struct fwsched_queue_args args = {
 			.ops = &fw_ops, .name = "bench", .driver_name = "fwsched-bench",
 			.credit_limit = credits, .priority = bring_level,
-			.direct_run = im == FWSCHED_DIRECT, .pool = bring_pool,
+			.direct_run = im == FWSCHED_DIRECT, .exec = impl_exec(im),
+			.pool = bring_pool,
 			.group = bring_group, .fw_scope = bring_fw_scope,
 			.priv = r,
 		};
@@ -427,6 +444,8 @@ static struct bjob *bjob_new(struct bring *r, unsigned int ndeps,
 	switch (r->impl) {
 	case FWSCHED:
 	case FWSCHED_DIRECT:
+	case FWSCHED_WORK:
+	case FWSCHED_KTHREAD:
 		ret = fwsched_job_init(&j->fw, r->fq, 1, ndeps);
 		for (i = 0; !ret && i < ndeps; i++)
 			ret = fwsched_job_add_dependency(&j->fw, deps[i]);
@@ -466,6 +485,8 @@ static struct dma_fence *bjob_push(struct bjob *j)
 	switch (r->impl) {
 	case FWSCHED:
 	case FWSCHED_DIRECT:
+	case FWSCHED_WORK:
+	case FWSCHED_KTHREAD:
 		fwsched_job_arm(&j->fw);
 		f = dma_fence_get(fwsched_job_finished(&j->fw));
 		fwsched_job_push(&j->fw);
@@ -1178,6 +1199,173 @@ out:
 	return ret;
 }
 
+/*
+ * Scenario 7: submit latency under CPU overload.  A SCHED_FIFO submitter
+ * (sched_set_fifo(): priority 50) pushes jobs one after the other, each
+ * depending on a fence that an hrtimer signals OVL_DEP_US later; beside it
+ * @busy SCHED_OTHER threads and one SCHED_FIFO thread of the lowest
+ * real-time priority spin.  Measured: the time from the dependency's
+ * signal (stamped in the timer, in hard interrupt context) to run_job's
+ * entry, in guest nanoseconds.  Every queue is at FWSCHED_PRIO_REALTIME,
+ * so fwsched_kthread runs on fwsched's real-time worker; the other
+ * implementations run where they always do.  A configuration stops after
+ * OVL_JOBS jobs or OVL_BUDGET_MS of guest time, whichever comes first
+ * (workers starved by the real-time spinner run only when the scheduler's
+ * fair server lets them): "measured" says how many it measured.
+ */
+#define OVL_JOBS	1000
+#define OVL_DEP_US	200
+#define OVL_BUDGET_MS	1000
+
+struct ovl_dep {
+	struct hrtimer timer;
+	struct dma_fence *fence;
+	ktime_t signalled_at;
+};
+
+static enum hrtimer_restart ovl_dep_fire(struct hrtimer *t)
+{
+	struct ovl_dep *d = container_of(t, struct ovl_dep, timer);
+
+	d->signalled_at = ktime_get();
+	dma_fence_signal(d->fence);
+	return HRTIMER_NORESTART;
+}
+
+struct ovl {
+	enum impl im;
+	unsigned int rep, busy;
+	struct bring *r;
+	u64 *lat;
+	unsigned int n;
+	int ret;
+	bool stop;
+	struct completion done;
+};
+
+static int ovl_spin(void *data)
+{
+	struct ovl *o = data;
+
+	/* A user-space hog is preempted at any instruction; so is this. */
+	while (!READ_ONCE(o->stop) && !kthread_should_stop())
+		cond_resched();
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static int ovl_submit(void *data)
+{
+	struct ovl *o = data;
+	struct task_struct *rt_hog;
+	ktime_t end;
+	struct ovl_dep d;
+
+	sched_set_fifo(current);
+	rt_hog = kthread_run(ovl_spin, o, "fwsched-bench-rthog");
+	if (IS_ERR(rt_hog)) {
+		o->ret = PTR_ERR(rt_hog);
+		goto out;
+	}
+	sched_set_fifo_low(rt_hog);
+	hrtimer_setup_on_stack(&d.timer, ovl_dep_fire, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	end = ktime_add_ms(ktime_get(), OVL_BUDGET_MS);
+	while (o->n < OVL_JOBS && ktime_before(ktime_get(), end)) {
+		ktime_t ran_at = 0;
+		struct dma_fence *f, *dep;
+		struct bjob *j;
+
+		dep = kzalloc_obj(*dep, GFP_KERNEL);
+		if (!dep) {
+			o->ret = -ENOMEM;
+			break;
+		}
+		dma_fence_init(dep, &bfw_ops, NULL, dma_fence_context_alloc(1), 1);
+		d.fence = dep;
+		dma_fence_get(dep);
+		j = bjob_new(o->r, 1, &dep);
+		if (!j) {
+			dma_fence_signal(d.fence);
+			dma_fence_put(d.fence);
+			o->ret = -ENOMEM;
+			break;
+		}
+		j->ran_at = &ran_at;
+		bench_expect(1);
+		f = bjob_push(j);
+		hrtimer_start(&d.timer, us_to_ktime(OVL_DEP_US), HRTIMER_MODE_REL);
+		if (dma_fence_wait_timeout(f, false, 60 * HZ) <= 0)
+			o->ret = -ETIMEDOUT;
+		hrtimer_cancel(&d.timer);
+		dma_fence_put(f);
+		o->ret = o->ret ?: bench_wait_freed(NULL, 0);
+		if (!o->ret)
+			o->lat[o->n++] = ktime_to_ns(ktime_sub(ran_at, d.signalled_at));
+		dma_fence_put(d.fence);
+		if (o->ret)
+			break;
+	}
+	destroy_hrtimer_on_stack(&d.timer);
+	WRITE_ONCE(o->stop, true);
+	kthread_stop(rt_hog);
+out:
+	complete(&o->done);
+	/* kthread_stop() needs us until it is called. */
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static int run_overload(enum impl im, unsigned int rep, unsigned int busy)
+{
+	struct task_struct **hogs, *sub;
+	struct ovl o = { .im = im, .rep = rep, .busy = busy };
+	unsigned int i, made = 0;
+
+	if (im == FLOOR)
+		return 0;
+	init_completion(&o.done);
+	o.lat = kvcalloc(OVL_JOBS, sizeof(*o.lat), GFP_KERNEL);
+	hogs = kcalloc(busy + 1, sizeof(*hogs), GFP_KERNEL);
+	bring_level = FWSCHED_PRIO_REALTIME;
+	o.r = bring_new(im, 4, false);
+	bring_level = FWSCHED_PRIO_NORMAL;
+	if (!o.lat || !hogs || IS_ERR(o.r)) {
+		o.ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < busy; i++, made++) {
+		hogs[i] = kthread_run(ovl_spin, &o, "fwsched-bench-hog/%u", i);
+		if (IS_ERR(hogs[i])) {
+			o.ret = PTR_ERR(hogs[i]);
+			goto out;
+		}
+	}
+	sub = kthread_run(ovl_submit, &o, "fwsched-bench-submit");
+	if (IS_ERR(sub)) {
+		o.ret = PTR_ERR(sub);
+		goto out;
+	}
+	wait_for_completion(&o.done);
+	kthread_stop(sub);
+	if (!o.ret && o.n) {
+		sort(o.lat, o.n, sizeof(*o.lat), cmp_u64, NULL);
+		REPORT("overload", im, rep,
+		       "busy=%u measured=%u p50_ns=%llu p99_ns=%llu max_ns=%llu", busy, o.n,
+		       o.lat[o.n / 2], o.lat[o.n * 99 / 100], o.lat[o.n - 1]);
+	}
+out:
+	WRITE_ONCE(o.stop, true);
+	for (i = 0; i < made; i++)
+		kthread_stop(hogs[i]);
+	if (!IS_ERR_OR_NULL(o.r))
+		bring_destroy(o.r);
+	kfree(hogs);
+	kvfree(o.lat);
+	return o.ret;
+}
+
 static bool want(const char *list, const char *name)
 {
 	return !strcmp(list, "all") || !strcmp(list, name);
@@ -1186,6 +1374,7 @@ static bool want(const char *list, const char *name)
 static int run_one(enum impl im, unsigned int rep)
 {
 	static const unsigned int many[] = { 64, 256, 1024, 4096 };
+	static const unsigned int overload_busy[] = { 0, 1, 4, 16 };
 	unsigned int i;
 	int ret = 0;
 
@@ -1209,6 +1398,9 @@ static int run_one(enum impl im, unsigned int rep)
 		ret = ret ?: run_teardown(im, rep);
 	for (i = 0; want(scenario, "slots") && i < SLOTS_VARIANTS; i++)
 		ret = ret ?: run_slots(im, rep, i);
+	/* Seconds of guest time per implementation: a boot of its own. */
+	for (i = 0; !strcmp(scenario, "overload") && i < ARRAY_SIZE(overload_busy); i++)
+		ret = ret ?: run_overload(im, rep, overload_busy[i]);
 	/* Memory only when asked: it wants a boot of its own. */
 	if (!strcmp(scenario, "memory") && rep == 0)
 		ret = ret ?: run_memory(im, rep);
