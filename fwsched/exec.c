@@ -149,14 +149,21 @@ int fwsched_queue_kick_init(struct fwsched_queue *q, const struct fwsched_queue_
 		return -EINVAL;
 
 	q->exec = exec;
-	q->wq = exec == FWSCHED_EXEC_WORK ? args->wq ?: fwsched_work_wq : NULL;
-	INIT_WORK(&q->work, fwsched_queue_work);
 	atomic_set(&q->kick, 0);
-	q->kworker = exec == FWSCHED_EXEC_KTHREAD ?
-		args->worker ?: fwsched_workers[args->priority] : NULL;
-	kthread_init_work(&q->kwork, fwsched_queue_kwork);
-	raw_spin_lock_init(&q->kick_lock);
-	q->kick_off = false;
+	switch (exec) {
+	case FWSCHED_EXEC_WORK:
+		q->wq = args->wq ?: fwsched_work_wq;
+		INIT_WORK(&q->work, fwsched_queue_work);
+		break;
+	case FWSCHED_EXEC_KTHREAD:
+		q->kworker = args->worker ?: fwsched_workers[args->priority];
+		kthread_init_work(&q->kwork, fwsched_queue_kwork);
+		raw_spin_lock_init(&q->kick_lock);
+		q->kick_off = false;
+		break;
+	default:
+		break;
+	}
 	return 0;
 }
 

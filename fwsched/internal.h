@@ -221,6 +221,8 @@ struct fwsched_slot_ref {
 	u32 runs;
 };
 
+struct fwsched_queue_freer;
+
 /**
  * struct fwsched_queue - one firmware ring
  *
@@ -259,36 +261,36 @@ struct fwsched_queue {
 	/** @exec: C. &enum fwsched_exec: where the queue's work runs (exec.c). */
 	u8 exec;
 	/**
-	 * @wq: C. %FWSCHED_EXEC_WORK: the workqueue of @work (the driver's
-	 * or fwsched's); else NULL.
-	 */
-	struct workqueue_struct *wq;
-	/**
-	 * @work: A. Runs ready jobs and frees finished ones: the work item
-	 * on @wq; on the runners, fwsched_queue_pass() from a runner
-	 * (runner.c).
-	 */
-	struct work_struct work;
-	/** @kworker: C. %FWSCHED_EXEC_KTHREAD: the worker of @kwork. */
-	struct kthread_worker *kworker;
-	/** @kwork: A. %FWSCHED_EXEC_KTHREAD: the queue's work. */
-	struct kthread_work kwork;
-	/** @kick_lock: orders @kick_off against queueing @kwork. */
-	raw_spinlock_t kick_lock;
-	/** @kick_off: @kick_lock. %FWSCHED_EXEC_KTHREAD: kicks are off. */
-	bool kick_off;
-	/**
 	 * @defer_free: C. &fwsched_queue_args.defer_free: free_job and
-	 * cancel_job run from @free_work.
+	 * cancel_job run from @freer.
 	 */
 	bool defer_free;
+	/* What one mode needs and the others do not, so that none pays for all. */
+	union {
+		/* %FWSCHED_EXEC_WORK */
+		struct {
+			/** @wq: C. The workqueue of @work: the driver's or fwsched's. */
+			struct workqueue_struct *wq;
+			/** @work: A. Runs fwsched_queue_pass() on @wq. */
+			struct work_struct work;
+		};
+		/* %FWSCHED_EXEC_KTHREAD */
+		struct {
+			/** @kworker: C. The worker of @kwork. */
+			struct kthread_worker *kworker;
+			/** @kwork: A. Runs fwsched_queue_pass() on @kworker. */
+			struct kthread_work kwork;
+			/** @kick_lock: orders @kick_off against queueing @kwork. */
+			raw_spinlock_t kick_lock;
+			/** @kick_off: @kick_lock. Kicks are off. */
+			bool kick_off;
+		};
+	};
 	/**
-	 * @freed: A. Jobs fwsched is done with whose free_job (and
-	 * cancel_job) @free_work is to call (&fwsched_job.done_node).
+	 * @freer: C. With @defer_free, the queue's deferred frees (queue.c),
+	 * allocated with the queue; else NULL.
 	 */
-	struct llist_head freed;
-	/** @free_work: A. On fwsched_free_wq; destroy flushes it. */
-	struct work_struct free_work;
+	struct fwsched_queue_freer *freer;
 	/** @kick: A. On the runners: KICK_* (runner.c), the work's state. */
 	atomic_t kick;
 	/** @kick_node: A. On a runner's list while KICK_PENDING. */

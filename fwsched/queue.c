@@ -25,6 +25,19 @@ static void fwsched_queue_destroy_work(struct work_struct *work);
 static void fwsched_queue_free_work(struct work_struct *work);
 static void fwsched_job_run(struct fwsched_job *job);
 
+/**
+ * struct fwsched_queue_freer - a queue's deferred frees
+ *
+ * &fwsched_queue_args.defer_free: allocated with the queue, freed with it,
+ * so that queues without it carry none of this.
+ */
+struct fwsched_queue_freer {
+	/** @jobs: A. Jobs whose cancel_job and free_job are due (done_node). */
+	struct llist_head jobs;
+	/** @work: A. On fwsched_free_wq; destroy flushes it. */
+	struct work_struct work;
+};
+
 /*
  * Does @job fit in the ring beside the jobs in flight?  Written so that it
  * cannot wrap: @credits never exceeds @credit_limit.
@@ -92,8 +105,20 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 		}
 	}
 
+	/* Deferred frees: only the queues that ask carry them. */
+	if (args->defer_free) {
+		if (!fwsched_should_fail_alloc(sizeof(*q->freer)))
+			q->freer = kzalloc_obj(*q->freer, GFP_KERNEL);
+		if (!q->freer) {
+			kfree(own);
+			kfree(q);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
+
 	tl = fwsched_timeline_create(args->driver_name, args->name);
 	if (IS_ERR(tl)) {
+		kfree(q->freer);
 		kfree(own);
 		kfree(q);
 		return ERR_CAST(tl);
@@ -103,8 +128,10 @@ struct fwsched_queue *fwsched_queue_create(const struct fwsched_queue_args *args
 	q->ops = args->ops;
 	q->timeline = tl;
 	q->defer_free = args->defer_free;
-	init_llist_head(&q->freed);
-	INIT_WORK(&q->free_work, fwsched_queue_free_work);
+	if (q->freer) {
+		init_llist_head(&q->freer->jobs);
+		INIT_WORK(&q->freer->work, fwsched_queue_free_work);
+	}
 	q->priv = args->priv;
 	spin_lock_init(&q->lock);
 	q->state = FWSCHED_QUEUE_RUNNING;
@@ -145,6 +172,7 @@ static void fwsched_queue_release(struct kref *ref)
 	fwsched_timeline_destroy(q->timeline);
 	if (q->slot.own)
 		kfree(q->slot.holder);
+	kfree(q->freer);
 	kfree(q);
 }
 
@@ -556,13 +584,13 @@ static void fwsched_job_release(struct fwsched_job *job)
 /*
  * Deferred free_job and cancel_job (&fwsched_queue_args.defer_free), in
  * batches, outside the fence-signalling section.  The queue stays alive:
- * each job on @freed holds a reference, and destroy flushes this work
+ * each job on the list holds a reference, and destroy flushes this work
  * before it drops the creator's.
  */
 static void fwsched_queue_free_work(struct work_struct *work)
 {
-	struct fwsched_queue *q = container_of(work, struct fwsched_queue, free_work);
-	struct llist_node *list = llist_del_all(&q->freed);
+	struct fwsched_queue_freer *fr = container_of(work, struct fwsched_queue_freer, work);
+	struct llist_node *list = llist_del_all(&fr->jobs);
 	struct fwsched_job *job, *next;
 
 	llist_for_each_entry_safe(job, next, llist_reverse_order(list), done_node)
@@ -588,8 +616,8 @@ static void __fwsched_job_free(struct fwsched_job *job, bool defer)
 	job->finished = NULL;
 	if (defer) {
 		/* @done_node is free: the job left @done before it came here. */
-		llist_add(&job->done_node, &q->freed);
-		queue_work(fwsched_free_wq, &q->free_work);
+		llist_add(&job->done_node, &q->freer->jobs);
+		queue_work(fwsched_free_wq, &q->freer->work);
 		return;
 	}
 	fwsched_job_release(job);
@@ -1486,7 +1514,7 @@ void fwsched_queue_destroy(struct fwsched_queue *queue)
 	WARN_ON(!list_empty(&queue->in_flight));
 	/* Deferred free_job calls: none comes after we return. */
 	if (queue->defer_free)
-		flush_work(&queue->free_work);
+		flush_work(&queue->freer->work);
 
 	/* For a fwsched_queue_stop() that raced with us: nothing runs now. */
 	spin_lock(&queue->lock);
