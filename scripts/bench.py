@@ -41,7 +41,7 @@ META = {"scenario", "impl", "rep", "jobs", "samples", "hops", "runs", "policy"}
 
 def is_metric(key):
     return (key.endswith("_ns") or key.startswith("ns_per_") or "bytes_per_" in key
-            or key.endswith("_x1000") or key.endswith("_per_queue") or key == "measured")
+            or key.endswith("_x1000") or key.endswith("_per_queue") or key in ("measured", "starved"))
 
 
 def parse(log):
@@ -158,7 +158,7 @@ CLOCK = {"unit": "ns"}
 def fmt(v, metric):
     if v is None:
         return "-"
-    if metric == "measured":
+    if metric in ("measured", "starved"):
         return f"{v:.0f}"
     if CLOCK["unit"] == "insn" and ("_ns" in metric or metric.startswith("ns_")):
         return f"{v:.0f}"
