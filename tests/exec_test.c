@@ -539,11 +539,175 @@ static void exec_life(struct kunit *test)
 	mock_expect_clean(test, d);
 }
 
+/* ---- firmware slots in every mode --------------------------------------- */
+
+/*
+ * The "firmware" of a pool of one slot: who is in it.  Binding takes the
+ * driver's scheduler mutex where callbacks may sleep (panthor's
+ * sched->lock), so the slot callbacks sleep in those modes too.
+ */
+struct exec_slot_fw {
+	spinlock_t lock;		/* @occupant, @violations, @binds */
+	void *occupant;			/* the ring or the group in the slot */
+	unsigned int violations, binds;
+	struct mutex sched_lock;	/* taken by bind where it may sleep */
+	bool may_sleep;
+	struct mock_ring *members[2];	/* the group's */
+};
+
+static struct exec_slot_fw *exec_slot_fw;
+
+static void exec_slot_enter(void *who, struct mock_ring **rings, int n, int slot)
+{
+	struct exec_slot_fw *fw = exec_slot_fw;
+	int i;
+
+	if (fw->may_sleep)
+		mutex_lock(&fw->sched_lock);
+	spin_lock_irq(&fw->lock);
+	if (fw->occupant || slot != 0)
+		fw->violations++;
+	fw->occupant = who;
+	fw->binds++;
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(rings[i]->slot, slot);
+	spin_unlock_irq(&fw->lock);
+	if (fw->may_sleep)
+		mutex_unlock(&fw->sched_lock);
+}
+
+static void exec_slot_leave(void *who, struct mock_ring **rings, int n)
+{
+	struct exec_slot_fw *fw = exec_slot_fw;
+	int i;
+
+	spin_lock_irq(&fw->lock);
+	if (fw->occupant != who)
+		fw->violations++;
+	fw->occupant = NULL;
+	for (i = 0; i < n; i++) {
+		if (atomic_read(&rings[i]->on_hw))
+			fw->violations++;	/* unbound with jobs on the hardware */
+		WRITE_ONCE(rings[i]->slot, -1);
+	}
+	spin_unlock_irq(&fw->lock);
+}
+
+static void exec_bind(struct fwsched_queue *q, unsigned int slot)
+{
+	struct mock_ring *ring = fwsched_queue_priv(q);
+
+	exec_slot_enter(ring, &ring, 1, slot);
+}
+
+static void exec_unbind(struct fwsched_queue *q, unsigned int slot)
+{
+	struct mock_ring *ring = fwsched_queue_priv(q);
+
+	exec_slot_leave(ring, &ring, 1);
+}
+
+static void exec_bind_group(struct fwsched_group *g, unsigned int slot)
+{
+	exec_slot_enter(g, exec_slot_fw->members, 2, slot);
+}
+
+static void exec_unbind_group(struct fwsched_group *g, unsigned int slot)
+{
+	exec_slot_leave(g, exec_slot_fw->members, 2);
+}
+
+static const struct fwsched_slot_ops exec_slot_ops = {
+	.bind = exec_bind,
+	.unbind = exec_unbind,
+	.bind_group = exec_bind_group,
+	.unbind_group = exec_unbind_group,
+};
+
+KUNIT_DEFINE_ACTION_WRAPPER(exec_pool_destroy, fwsched_slot_pool_destroy,
+			    struct fwsched_slot_pool *);
+KUNIT_DEFINE_ACTION_WRAPPER(exec_group_destroy, fwsched_group_destroy, struct fwsched_group *);
+
+/*
+ * A queue of its own and a group of two queues share one slot, all in
+ * the mode: every job runs on the slot, the two holders take turns, no
+ * slot is shared.  The "firmware" completes each job on a timer.
+ */
+static void exec_slots(struct kunit *test)
+{
+	const struct exec_mode *m = test->param_value;
+	struct fwsched_slot_pool_args pargs = {
+		.ops = &exec_slot_ops, .nr_slots = 1, .quantum = 2,
+		.release = FWSCHED_SLOT_RELEASE_IDLE,
+	};
+	struct fwsched_group_args gargs = { .priority = FWSCHED_PRIO_NORMAL };
+	struct mock_ring_args ap = { .mode = MOCK_TIMER }, a1, a2;
+	struct mock_ring *rings[3];
+	struct dma_fence *last[3];
+	struct exec_slot_fw *fw;
+	struct fwsched_slot_pool *pool;
+	struct fwsched_group *group;
+	unsigned int i, k;
+
+	fw = kunit_kzalloc(test, sizeof(*fw), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fw);
+	spin_lock_init(&fw->lock);
+	mutex_init(&fw->sched_lock);
+	fw->may_sleep = m->exec != FWSCHED_EXEC_RUNNERS;
+	exec_slot_fw = fw;
+
+	pool = fwsched_slot_pool_create(&pargs);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, exec_pool_destroy, pool), 0);
+	gargs.pool = pool;
+	group = fwsched_group_create(&gargs);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(group));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, exec_group_destroy, group), 0);
+
+	ap.pool = pool;
+	a1 = ap;
+	a1.pool = NULL;
+	a1.group = group;
+	a2 = a1;
+	rings[0] = exec_ring(test, m, &ap, 0);
+	rings[1] = exec_ring(test, m, &a1, 1);
+	rings[2] = exec_ring(test, m, &a2, 0);
+	fw->members[0] = rings[1];
+	fw->members[1] = rings[2];
+
+	for (k = 0; k < 6; k++)
+		for (i = 0; i < ARRAY_SIZE(rings); i++) {
+			struct dma_fence *f = mock_push(mock_job_new(rings[i], 1, 0));
+
+			if (k < 5)
+				dma_fence_put(f);
+			else
+				last[i] = f;
+		}
+	for (i = 0; i < ARRAY_SIZE(rings); i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, mock_wait(last[i], WAIT_MS),
+				      "ring %u's jobs did not all complete on the slot", i);
+		dma_fence_put(last[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(rings); i++) {
+		mock_ring_destroy(rings[i]);
+		mock_expect_clean(test, rings[i]);
+		KUNIT_EXPECT_EQ(test, atomic_read(&rings[i]->ran), 6);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, fw->violations, 0,
+			    "a slot shared, or unbound with jobs on the hardware");
+	KUNIT_EXPECT_GE_MSG(test, fw->binds, 2, "the two holders did not both get the slot");
+	kunit_release_action(test, exec_group_destroy, group);
+	kunit_release_action(test, exec_pool_destroy, pool);
+	exec_slot_fw = NULL;
+}
+
 static struct kunit_case exec_cases[] = {
 	KUNIT_CASE(exec_args),
 	KUNIT_CASE_PARAM(exec_sleeping_run_job, sleep_mode_gen_params),
 	KUNIT_CASE_PARAM(exec_defer_free, defer_mode_gen_params),
 	KUNIT_CASE_PARAM(exec_life, exec_mode_gen_params),
+	KUNIT_CASE_PARAM(exec_slots, exec_mode_gen_params),
 	{}
 };
 
