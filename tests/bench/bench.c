@@ -1210,16 +1210,18 @@ out:
  * entry, in guest nanoseconds.  Every queue is at FWSCHED_PRIO_REALTIME,
  * so fwsched_kthread runs on fwsched's real-time worker; the other
  * implementations run where they always do.  A configuration stops after
- * OVL_JOBS jobs or OVL_BUDGET_MS of guest time, whichever comes first
- * (workers starved by the real-time spinner run only when the scheduler's
- * fair server lets them, if it does): "measured" says how many it measured.
- * A job whose worker has not run when the budget is over is "starved":
- * the spinners stop, and its latency is measured as it comes (at least
- * the rest of the budget).
+ * OVL_JOBS jobs or OVL_BUDGET_MS of guest time, whichever comes first:
+ * "measured" says how many it measured (the bench kernel's hrtimers have
+ * the tick's resolution, 4 ms).  A job whose worker has not run
+ * OVL_STARVED_MS after its dependency is "starved" (a worker starved by
+ * the real-time spinner runs only if the scheduler's fair server lets it):
+ * the spinners stop, its latency is measured as it comes (at least that
+ * second), and the configuration ends there.
  */
 #define OVL_JOBS	1000
 #define OVL_DEP_US	200
-#define OVL_BUDGET_MS	1000
+#define OVL_BUDGET_MS	6000
+#define OVL_STARVED_MS	1000
 
 struct ovl_dep {
 	struct hrtimer timer;
@@ -1267,7 +1269,6 @@ static int ovl_submit(void *data)
 	ktime_t end;
 	struct ovl_dep d;
 	long left;
-	s64 rest;
 
 	sched_set_fifo(current);
 	rt_hog = kthread_run(ovl_spin, o, "fwsched-bench-rthog");
@@ -1302,12 +1303,11 @@ static int ovl_submit(void *data)
 		bench_expect(1);
 		f = bjob_push(j);
 		hrtimer_start(&d.timer, us_to_ktime(OVL_DEP_US), HRTIMER_MODE_REL);
-		rest = max_t(s64, 0, ktime_to_ns(ktime_sub(end, ktime_get())));
-		left = dma_fence_wait_timeout(f, false, 2 + nsecs_to_jiffies(rest));
+		left = dma_fence_wait_timeout(f, false, 2 + msecs_to_jiffies(OVL_STARVED_MS));
 		if (!left) {
 			/*
-			 * Starved past the budget: the implementation's worker
-			 * never ran beside the spinners.  Stop them, let it
+			 * Starved: the implementation's worker did not run
+			 * beside the spinners for a second.  Stop them, let it
 			 * run, and measure this last job as it comes.
 			 */
 			o->starved = true;
