@@ -121,12 +121,12 @@
  * sleeping callback holds up.
  *
  * ===========================  ===========  ================================
- * &enum fwsched_exec           may sleep    a sleeping callback holds up
+ * mode (enum fwsched_exec)     may sleep    a sleeping callback holds up
  * ===========================  ===========  ================================
- * %FWSCHED_EXEC_RUNNERS        no           (not allowed: every queue kicked
+ * FWSCHED_EXEC_RUNNERS         no           (not allowed: every queue kicked
  *                                           on the same CPU)
- * %FWSCHED_EXEC_WORK           yes          only its own queue
- * %FWSCHED_EXEC_KTHREAD        yes          every queue on the same worker
+ * FWSCHED_EXEC_WORK            yes          only its own queue
+ * FWSCHED_EXEC_KTHREAD         yes          every queue on the same worker
  * ===========================  ===========  ================================
  *
  * %FWSCHED_EXEC_RUNNERS, the default, is the cheapest: one work item per
