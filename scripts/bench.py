@@ -311,23 +311,28 @@ def panels(summary, before=None):
         out.append(("fwsched / drm_sched (own wq): below 1 is cheaper; dashed: 1 and the 1/3 target",
                     "ratio", mine_impls, rows, [1.0, 1 / 3]))
 
-    def bars(sc, metrics, impls, title=None):
+    def bars(sc, metrics, impls, title=None, log=False):
         """One panel: the rows of scenario @sc whose metric is in @metrics,
-        labelled by case (one metric) or by metric (several)."""
+        labelled by case (one metric) or by metric (several); @log: a
+        logarithmic axis, for figures that span orders of magnitude."""
         es = [e for e in summary if e["scenario"] == sc and e["metric"] in metrics]
         if not es:
             return
         allv = [st[k] for e in es for st in e["impls"].values() for k in ("min", "max")]
         div, unit = scale(metrics[0], sc, allv)
+        if log:
+            div, unit = 1000, "us (log scale)"
         rows = [((e["case"] or sc) if len(metrics) == 1 else what(e["metric"]),
                  {i: (st["median"] / div, st["min"] / div, st["max"] / div)
                   for i, st in e["impls"].items()}) for e in es]
-        out.append((title or f"{sc}: {what(metrics[0])}", unit, impls, rows, []))
+        out.append((title or f"{sc}: {what(metrics[0])}", unit, impls, rows, [], log))
 
     bars("backpressure", ["ns_per_job"], IMPLS)
     bars("chain", ["ns_per_hop"], IMPLS)
     bars("latency", ["p50_ns", "p99_ns"], IMPLS,
          "latency: hardware done to the dependent job running")
+    bars("overload", ["max_ns"], IMPLS,
+         "overload: dependency signalled to run_job, worst (over 1 s: starved)", log=True)
     bars("teardown", ["destroy_ns"], IMPLS)
     bars("memory", ["slab_bytes_per_job"], IMPLS)
     bars("qmem", ["total_bytes_per_queue"], IMPLS)
@@ -391,7 +396,7 @@ def plot_script(summary, path, before=None):
                "set style histogram errorbars gap 1 lw 1", "set style fill solid 0.8 border -1",
                "set xtics rotate by 25 right font ',8'", "set key top right font ',8'",
                "set offsets 0.5, 0.5, graph 0.3, 0", "set bars 0.5"]
-    for k, (title, ylabel, impls, rows, refs) in enumerate(bar_panels):
+    for k, (title, ylabel, impls, rows, refs, *log) in enumerate(bar_panels):
         fname = f"{path}.dat.{k}"
         body = []
         for label, vals in rows:
@@ -404,7 +409,8 @@ def plot_script(summary, path, before=None):
         title = title.replace("'", "")
         top = max([1.0] + [v[0] for _, vals in rows for v in vals.values()]) if refs else None
         script += [f"set title '{title}'", f"set ylabel '{ylabel}'",
-                   f"set yrange [0:{top * 1.35:.2f}]" if refs else "set yrange [0:*]"]
+                   f"set yrange [0:{top * 1.35:.2f}]" if refs else
+                   "set logscale y; set yrange [1:*]" if log and log[0] else "set yrange [0:*]"]
         clauses = []
         for j, impl in enumerate(impls):
             colour, _ = STYLE[impl]
@@ -419,6 +425,8 @@ def plot_script(summary, path, before=None):
         for ref in refs:
             clauses.append(f"{ref} with lines dt 2 lc rgb '#444444' notitle")
         script.append("plot " + ", ".join(clauses))
+        if log and log[0]:
+            script.append("unset logscale y")
     script.append("unset multiplot")
     return "\n".join(script) + "\n", data
 
