@@ -2038,7 +2038,8 @@ static void torture_run(struct kunit *test)
 	if (atomic_long_read(&c->ops[OP_CREATE]) >= 48)
 		for (i = 0; i < FWSCHED_EXEC_COUNT; i++)
 			KUNIT_EXPECT_GT_MSG(test, atomic_long_read(&c->exec_queues[i]), 0,
-					    "no queue of execution mode %d (seed %llu)", i, c->seed);
+					    "no queue of execution mode %d (seed %llu)", i,
+					    c->seed);
 	/*
 	 * A pass runs for a push, a dependency, a completion, a grant or an
 	 * operation: about one a job (0.3 to 1.2 measured).  Passes far
