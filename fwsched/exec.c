@@ -6,7 +6,6 @@
  * Copyright (C) 2026 The fwsched authors
  */
 
-#include <linux/completion.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/workqueue.h>
@@ -83,7 +82,6 @@ static void fwsched_queue_kwork(struct kthread_work *work)
 /* Runs one item on a driver's workqueue to learn whether it may reclaim. */
 struct fwsched_wq_probe {
 	struct work_struct work;
-	struct completion done;
 	bool reclaim;
 };
 
@@ -92,22 +90,20 @@ static void fwsched_wq_probe_fn(struct work_struct *work)
 	struct fwsched_wq_probe *p = container_of(work, struct fwsched_wq_probe, work);
 
 	p->reclaim = current_is_workqueue_mem_reclaim();
-	complete(&p->done);
 }
 
 /*
  * Is @wq WQ_MEM_RECLAIM?  The flag is private to the workqueue core; a
  * worker of @wq can tell (current_is_workqueue_mem_reclaim()), so ask one.
+ * flush_work() rather than a completion: lockdep then sees the wait, and
+ * reports a creator that holds a lock a work item of @wq takes.
  */
 static bool fwsched_wq_may_reclaim(struct workqueue_struct *wq)
 {
-	struct fwsched_wq_probe p;
+	struct fwsched_wq_probe p = { .reclaim = false };
 
 	INIT_WORK_ONSTACK(&p.work, fwsched_wq_probe_fn);
-	init_completion(&p.done);
-	p.reclaim = false;
 	queue_work(wq, &p.work);
-	wait_for_completion(&p.done);
 	flush_work(&p.work);
 	destroy_work_on_stack(&p.work);
 	return p.reclaim;

@@ -53,8 +53,8 @@ static bool fwsched_queue_fits(struct fwsched_queue *q, struct fwsched_job *job)
  * @args: what the queue is; see &struct fwsched_queue_args
  *
  * Context: process context; may sleep (GFP_KERNEL; a driver's workqueue is
- * checked by running an item on it, so not from a work item of an ordered
- * &fwsched_queue_args.wq).
+ * checked by running an item on it and waiting: not from a work item of an
+ * ordered &fwsched_queue_args.wq, nor holding a lock its work items take).
  * Return: the queue with one reference for the caller, which
  * fwsched_queue_destroy() gives up; ERR_PTR(-EINVAL) for missing args, ops
  * or names, names of 64 bytes or more, a zero credit limit, a priority out

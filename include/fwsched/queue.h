@@ -532,10 +532,11 @@ struct kthread_worker;
  * @exec: &enum fwsched_exec, where the queue's work runs and whether its
  *	callbacks may sleep; see "DOC: execution modes"
  * @wq: %FWSCHED_EXEC_WORK: the driver's workqueue for the queue's work
- *	item, or NULL for fwsched's.  It must be WQ_MEM_RECLAIM (checked: the
- *	create runs one item on it, so do not create the queue from a work
- *	item of an ordered @wq) and outlive the queue.  A @wq without @exec
- *	means %FWSCHED_EXEC_WORK.
+ *	item, or NULL for fwsched's.  It must be WQ_MEM_RECLAIM and outlive
+ *	the queue.  The create checks the flag by running one item on @wq
+ *	and waiting for it: not from a work item of an ordered @wq, nor
+ *	holding a lock that a work item of @wq takes (lockdep reports it).
+ *	A @wq without @exec means %FWSCHED_EXEC_WORK.
  * @worker: %FWSCHED_EXEC_KTHREAD: the driver's kthread_worker, or NULL for
  *	fwsched's worker of @priority.  It must outlive the queue.  A @worker
  *	without @exec means %FWSCHED_EXEC_KTHREAD.
