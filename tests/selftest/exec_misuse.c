@@ -8,8 +8,9 @@
  *   mutex  run_job takes a mutex on the runners: lockdep (wait context)
  *   free   free_job, not deferred, takes a lock held elsewhere around a
  *          GFP_KERNEL allocation (a buffer object's): lockdep
- *   alloc  run_job allocates with GFP_KERNEL: lockdep, in every mode
- *          ("exec" picks the mode, where callbacks may sleep or not)
+ *   alloc  run_job allocates with GFP_KERNEL: lockdep, in any mode
+ *          ("exec" picks it; exec-alloc-kthread.plan runs it where
+ *          callbacks may sleep)
  *
  * Copyright (C) 2026 The fwsched authors
  */
