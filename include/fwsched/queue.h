@@ -165,8 +165,9 @@
  * as finished fences signal in order, takes effect once the earlier jobs'
  * have) and drops its fences and dependencies.  It calls cancel_job and
  * free_job later, in batches, from a work item of its own outside the
- * fence-signalling section.  There they may take locks that are held around GFP_KERNEL allocations,
- * such as a buffer object's, and drop the last reference on one.
+ * fence-signalling section.  There they may take locks that are held
+ * around GFP_KERNEL allocations, such as a buffer object's, and drop the
+ * last reference on one.
  * fwsched_queue_destroy() waits for them.
  */
 
@@ -484,8 +485,9 @@ struct fwsched_queue_ops {
 	 * whose dependency failed; a job that prepare let go may still be
 	 * cancelled by a destroy or ban that races with it, and cancel_job
 	 * then undoes what prepare reserved.  On the signalling path, from
-	 * the work item: it must not wait or allocate with GFP_KERNEL.  A
-	 * queue with prepare has no direct run.  Optional.
+	 * the queue's work: no GFP_KERNEL, no fence wait, and no sleep on
+	 * the runners (see "DOC: callback rules").  A queue with prepare
+	 * has no direct run.  Optional.
 	 */
 	struct dma_fence *(*prepare)(struct fwsched_job *job);
 

@@ -180,10 +180,11 @@ enum fwsched_slot_release {
 /**
  * struct fwsched_slot_ops - what a driver provides for its slots
  *
- * All are called from the queue's work item (or from the task destroying
- * the queue), without fwsched locks held, inside the fence-signalling path:
- * the rules of &struct fwsched_queue_ops apply (no GFP_KERNEL, no locks
- * held around reclaim).
+ * All are called from the queue's work (or from the task destroying the
+ * queue), without fwsched locks held, inside the fence-signalling path:
+ * the rules of &struct fwsched_queue_ops apply ("DOC: callback rules": no
+ * GFP_KERNEL, no locks held around reclaim; no sleep where the queue runs
+ * on the runners).
  */
 struct fwsched_slot_ops {
 	/**
