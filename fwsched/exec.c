@@ -132,7 +132,7 @@ int fwsched_queue_kick_init(struct fwsched_queue *q, const struct fwsched_queue_
 {
 	enum fwsched_exec exec = args->exec;
 
-	if (exec >= FWSCHED_EXEC_COUNT || (args->wq && args->worker))
+	if ((unsigned int)exec >= FWSCHED_EXEC_COUNT || (args->wq && args->worker))
 		return -EINVAL;
 	if (exec == FWSCHED_EXEC_RUNNERS && args->wq)
 		exec = FWSCHED_EXEC_WORK;
