@@ -8,7 +8,8 @@
 #   scripts/kernel.sh --print-src KVER    where the unpacked source is
 #
 # KVER is 7.3 or 7.2; FLAVOUR is a fragment in scripts/configs/: debug,
-# stress, bench (ARCH=um, on defconfig) or x86-debug, x86-bench
+# stress, bench (ARCH=um, on defconfig) or x86-debug, x86-bench,
+# x86-bench-smp
 # (ARCH=x86_64, on tinyconfig; booted by QEMU, see lib.sh).
 # The source comes only from Debian's linux-source-KVER package, downloaded
 # with "apt-get download" through a private sources list kept in the cache;
@@ -17,9 +18,11 @@
 #
 #   apt/                 private sources.list, package lists, apt cache
 #   dl/                  downloaded .deb files
-#   src/linux-source-V/  unpacked, pristine source (never built in)
+#   src/linux-source-V/  unpacked source, scripts/patches/ applied (never
+#                          built in)
 #   build/V-FLAVOUR-HASH/  O= build directory; HASH covers the fragment,
-#                          the package version and the build recipe
+#                          the package version, the build recipe and, for
+#                          UML, the patches
 #
 # On success the last line printed on stdout is the build directory.
 set -euo pipefail
@@ -38,6 +41,17 @@ kver=${1:?usage: kernel.sh [--print] KVER FLAVOUR}
 flavour=${2:?usage: kernel.sh [--print] KVER FLAVOUR}
 frag=$here/configs/$flavour.config
 [ -f "$frag" ] || die "no config fragment $frag"
+# A fragment that starts from another says "# base: NAME" (one level): the
+# kernel gets NAME's options, then its own, which win.  fragment() prints
+# them merged, each option once, where it is set last.
+base_frag=$(sed -n 's/^# base: *\([a-z0-9-]*\) *$/\1/p' "$frag" | head -n 1)
+[ -z "$base_frag" ] || [ -f "$here/configs/$base_frag.config" ] ||
+	die "$flavour.config: no base fragment $base_frag.config"
+fragment() {
+	{ [ -z "$base_frag" ] || cat "$here/configs/$base_frag.config"; cat "$frag"; } |
+		awk '/^CONFIG_[A-Za-z0-9_]*=/ { k = $0; sub(/=.*/, "", k); if (!(k in at)) order[n++] = k; at[k] = $0; next }
+		     END { for (i = 0; i < n; i++) print at[order[i]] }'
+}
 
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
@@ -62,24 +76,44 @@ if [ -z "$deb" ]; then
 fi
 pkgver=$(dpkg-deb -f "$deb" Version)
 
-# --- unpack ------------------------------------------------------------------
+# --- unpack and patch ---------------------------------------------------------
+# scripts/patches/*.patch are applied to the source when it is unpacked:
+# test-bed changes only (see scripts/patches/README), never to what fwsched
+# is built against in a way it could notice.  The stamp names the package
+# version and the patch set; a new patch set unpacks the source again.
 src=$cache/src/linux-source-$kver
-if [ ! -f "$src/.fwsched-unpacked" ] || [ "$(cat "$src/.fwsched-unpacked")" != "$pkgver" ]; then
+patches=$(cat "$here"/patches/*.patch 2>/dev/null | sha256sum | cut -c1-12)
+stamp="$pkgver patches=$patches"
+if [ ! -f "$src/.fwsched-unpacked" ] || [ "$(cat "$src/.fwsched-unpacked")" != "$stamp" ]; then
 	log "unpacking linux-source-$kver $pkgver"
 	rm -rf "$src"
 	mkdir -p "$cache/src"
 	dpkg-deb --fsys-tarfile "$deb" |
 		tar -xO "./usr/src/linux-source-$kver.tar.xz" |
 		tar -xJ -C "$cache/src"
-	echo "$pkgver" >"$src/.fwsched-unpacked"
+	for p in "$here"/patches/*.patch; do
+		[ -f "$p" ] || continue
+		log "applying $(basename "$p")"
+		patch -d "$src" -p1 -s -N <"$p" >&2 || die "$(basename "$p") does not apply to $kver"
+	done
+	echo "$stamp" >"$src/.fwsched-unpacked"
 fi
 
 # --- configure and build -----------------------------------------------------
 # The key covers what goes into the kernel: the fragment, the package version
 # and the recipe (bump it when the build steps below change), not this whole
 # script, so that editing its fetch logic or comments keeps the cache.
+# The patches touch arch/um only, so they key the UML flavours alone.
 recipe=2
-hash=$(cat "$frag" <(echo "$pkgver recipe=$recipe") | sha256sum | cut -c1-12)
+case "$flavour" in
+x86-*) key="$pkgver recipe=$recipe" ;;
+*) key="$pkgver recipe=$recipe patches=$patches" ;;
+esac
+if [ -z "$base_frag" ]; then
+	hash=$(cat "$frag" <(echo "$key") | sha256sum | cut -c1-12)
+else
+	hash=$(cat "$here/configs/$base_frag.config" "$frag" <(echo "$key") | sha256sum | cut -c1-12)
+fi
 out=$cache/build/$kver-$flavour-$hash
 if [ "$print_only" = 1 ]; then echo "$out"; exit 0; fi
 # The cache lock covered fetching and unpacking; the build takes a lock of
@@ -103,7 +137,8 @@ log "building $arch $kver ($flavour) in $out with -j$jobs"
 mkdir -p "$out"
 kmake() { make -C "$src" O="$out" ARCH="$arch" -j"$jobs" "$@"; }
 kmake "$base" >/dev/null
-"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >/dev/null
+fragment >"$out/fwsched.config"
+"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$out/fwsched.config" >/dev/null
 kmake olddefconfig >/dev/null
 
 # Every option the fragment asks for must have survived olddefconfig.
@@ -118,7 +153,7 @@ while IFS= read -r line; do
 		log "$opt=$want did not stick (got: $(grep "^$opt=" "$out/.config" || echo unset))"
 		bad=1
 	fi
-done <"$frag"
+done <"$out/fwsched.config"
 [ "$bad" = 0 ] || die "config fragment $flavour does not apply to $kver"
 
 start=$(date +%s)
