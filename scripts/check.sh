@@ -12,6 +12,8 @@
 # the x86_64 test bed (the same suites under QEMU, with KCSAN); STRESS=0
 # leaves out the full-scale stress on its own kernel.  --repeat N boots
 # each plan N times (a stall hunt); each boot is judged and counted.
+# FW_KARGS="..." adds kernel arguments to every boot (initcall_debug
+# ignore_loglevel: where a boot's time goes).
 #
 # Each plan (tests/plans/*.plan on the debug kernel, then
 # tests/stress/*.plan on the lighter "stress" kernel; tests/selftest/*.plan
@@ -107,7 +109,7 @@ boot_plans() {
 		say "== boot $name ($kver, $(basename "$kbuild"), ncpus=2$([ "$load" = 0 ] || echo ", host load $load"))$([ "$record" = 0 ] || echo ", record-only")$([ "$repeat" = 1 ] || echo ", run $rep of $repeat")"
 		start=$(date +%s)
 		fw_boot "$kbuild" "$root" "$plan" "$log" \
-			"$([ "$record" = 0 ] && echo "$boot_timeout" || echo 180)" ncpus=2 seccomp=on
+			"$([ "$record" = 0 ] && echo "$boot_timeout" || echo 180)" ncpus=2 seccomp=on ${FW_KARGS:-}
 		say "   ($(( $(date +%s) - start ))s, console in $log)"
 		if [ "$record" = 1 ]; then
 			# What happened, for the record: steps, reports, the first lines.

@@ -89,6 +89,9 @@ def main():
                     out = b"[%8.3f] %s\n" % (time.monotonic() - start, line)
                     log.write(out)
                     written += len(out)
+                # Whoever reads the log while the boot runs sees what
+                # the console said, not what fit in a write buffer.
+                log.flush()
             if done_at is None:
                 tail = (tail + chunk)[-4096:]
                 if b"FWSCHED-INIT" in tail:
