@@ -164,8 +164,14 @@ struct tq {
 	bool has_timeout;
 	/* Its callbacks may sleep (not on the runners); free_job is deferred. */
 	bool may_sleep, defer_free;
-	/* The ring's firmware mailbox: run_job takes it where it may sleep. */
+	/*
+	 * The ring's firmware mailbox: run_job takes it where it may sleep,
+	 * and sleeps until the "firmware" acknowledges (@ack_work, on
+	 * tctx.wq_fw, completes @ack).
+	 */
 	struct mutex mbox;
+	struct work_struct ack_work;
+	struct completion ack;
 
 	spinlock_t lock;		/* everything below */
 	struct list_head submitted;	/* on the "hardware", in order */
@@ -236,6 +242,8 @@ struct tctx {
 	struct list_head all_tq;
 	struct tpool pools[NPOOLS];
 	struct workqueue_struct *wq_ordered, *wq_unordered;
+	/* Where the firmware's mailbox acknowledgments come from. */
+	struct workqueue_struct *wq_fw;
 	/* The driver's kthread_worker of the queues of FWSCHED_EXEC_KTHREAD that bring one. */
 	struct kthread_worker *worker;
 	/*
@@ -526,6 +534,14 @@ static void tj_check_deps(struct tj *j)
 				 "job %llu ran with a dependency unsignalled", seqno);
 }
 
+/* The firmware acknowledges a mailbox message (no allocation, no wait). */
+static void tq_fw_ack(struct work_struct *work)
+{
+	struct tq *t = container_of(work, struct tq, ack_work);
+
+	complete(&t->ack);
+}
+
 static struct dma_fence *t_run_job(struct fwsched_job *job)
 {
 	struct tj *j = to_tj(job);
@@ -538,11 +554,15 @@ static struct dma_fence *t_run_job(struct fwsched_job *job)
 	tj_check_deps(j);
 	/*
 	 * Where callbacks may sleep, one run in eight sends through the
-	 * firmware mailbox: a mutex and a short wait for the acknowledgment.
+	 * firmware mailbox: a mutex, then a sleep until the acknowledgment,
+	 * which comes from another context (a timer sleep would measure
+	 * UML's timer, tens of milliseconds under load, not fwsched).
 	 */
-	if (t->may_sleep && !get_random_u32_below(8)) {
+	if (t->may_sleep && c->wq_fw && !get_random_u32_below(8)) {
 		mutex_lock(&t->mbox);
-		usleep_range(5, 20);
+		reinit_completion(&t->ack);
+		queue_work(c->wq_fw, &t->ack_work);
+		wait_for_completion(&t->ack);
 		mutex_unlock(&t->mbox);
 		atomic_long_inc(&c->slept);
 	}
@@ -1120,6 +1140,8 @@ static void op_create(struct tctx *c, struct rnd_state *rnd)
 	t->defer_free = a.defer_free;
 	t->may_sleep = a.wq || a.exec != FWSCHED_EXEC_RUNNERS;
 	mutex_init(&t->mbox);
+	INIT_WORK(&t->ack_work, tq_fw_ack);
+	init_completion(&t->ack);
 	if ((r >> 2) % 3 == 0) {
 		a.timeout_ms = 10 + (r >> 4) % 40;
 		t->has_timeout = true;
@@ -1932,6 +1954,8 @@ static void t_teardown(struct tctx *c)
 		destroy_workqueue(c->wq_ordered);
 	if (c->wq_unordered)
 		destroy_workqueue(c->wq_unordered);
+	if (c->wq_fw)
+		destroy_workqueue(c->wq_fw);
 	if (c->worker)
 		kthread_destroy_worker(c->worker);
 }
@@ -1970,6 +1994,8 @@ static void torture_run(struct kunit *test)
 	c->wq_ordered = alloc_ordered_workqueue("fwsched-torture-o", WQ_MEM_RECLAIM);
 	c->wq_unordered = alloc_workqueue("fwsched-torture-u",
 					  WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	c->wq_fw = alloc_workqueue("fwsched-torture-fw",
+				   WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_UNBOUND, 0);
 	c->worker = kthread_run_worker(0, "fwsched-torture");
 	if (IS_ERR(c->worker))
 		c->worker = NULL;
