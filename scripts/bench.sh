@@ -110,6 +110,19 @@ PLAN
 		fw_boot "$kbuild" "$root" "$plan" "$log.overload" 1800
 		cat "$log.overload" >>"$log"
 		rm -f "$log.overload"
+		# The same on two vCPUs: the bench kernel with SMP
+		# (x86-bench-smp.config), under -icount with -smp 2.
+		kbuild_smp=$("$here/kernel.sh" "$kver" x86-bench-smp | tail -n 1)
+		exec {lock_smp}>"$cache/root/$(basename "$kbuild_smp").lock"
+		flock "$lock_smp"
+		mo_smp=$cache/modules/$(basename "$kbuild_smp")
+		root_smp=$cache/root/$(basename "$kbuild_smp")
+		echo "== overload boot on two vCPUs ($(basename "$kbuild_smp"))"
+		fw_build_modules "$kbuild_smp" "$mo_smp"
+		fw_make_root "$kbuild_smp" "$mo_smp" "$root_smp"
+		fw_boot "$kbuild_smp" "$root_smp" "$plan" "$log.overload-smp" 1800 ncpus=2
+		cat "$log.overload-smp" >>"$log"
+		rm -f "$log.overload-smp"
 		for sc in memory qmem; do
 			for im in fwsched drm_wq drm_shared floor; do
 				write_plan "scenario=$sc impl=$im reps=1"

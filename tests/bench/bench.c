@@ -1374,9 +1374,9 @@ static int run_overload(enum impl im, unsigned int rep, unsigned int busy)
 	if (!o.ret && o.n) {
 		sort(o.lat, o.n, sizeof(*o.lat), cmp_u64, NULL);
 		REPORT("overload", im, rep,
-		       "busy=%u measured=%u starved=%u p50_ns=%llu p99_ns=%llu max_ns=%llu",
-		       busy, o.n, o.starved, o.lat[o.n / 2], o.lat[o.n * 99 / 100],
-		       o.lat[o.n - 1]);
+		       "cpus=%u busy=%u measured=%u starved=%u p50_ns=%llu p99_ns=%llu max_ns=%llu",
+		       num_online_cpus(), busy, o.n, o.starved, o.lat[o.n / 2],
+		       o.lat[o.n * 99 / 100], o.lat[o.n - 1]);
 	}
 out:
 	WRITE_ONCE(o.stop, true);
