@@ -121,6 +121,11 @@ PLAN
 		fw_build_modules "$kbuild_smp" "$mo_smp"
 		fw_make_root "$kbuild_smp" "$mo_smp" "$root_smp"
 		fw_boot "$kbuild_smp" "$root_smp" "$plan" "$log.overload-smp" 1800 ncpus=2
+		if ! grep -q "scenario=overload .*cpus=2 " "$log.overload-smp"; then
+			echo "bench.sh: the two-vCPU overload boot did not run on two CPUs" \
+				"(console in $log.overload-smp)" >&2
+			exit 1
+		fi
 		cat "$log.overload-smp" >>"$log"
 		rm -f "$log.overload-smp"
 		for sc in memory qmem; do

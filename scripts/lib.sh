@@ -113,9 +113,20 @@ fw_qemu() {
 	done
 	(cd "$root" && find . | cpio -o -H newc --quiet) >"$root.cpio"
 	if [ "${FW_ICOUNT:-0}" = 1 ]; then
-		qargs=(-icount shift=0,sleep=off -smp "$cpus" -cpu max,-rdrand,-rdseed
+		qargs=(-icount shift=0,sleep=off -smp "$cpus,sockets=$cpus,cores=1,threads=1"
+		       -cpu max,-rdrand,-rdseed
 		       -rtc base=2024-01-01T00:00:00,clock=vm)
-		kargs+=(norandmaps noapictimer)
+		kargs+=(norandmaps)
+		# One vCPU: no local APIC timer (the PIT ticks).  With two,
+		# each CPU needs its own, or CPU 1's timers never fire; and
+		# the TSCs, both read off the instruction clock, look out of
+		# step to the kernel, which would fall back to a jiffies clock
+		# (4 ms steps): tsc=reliable keeps the TSC.
+		if [ "$cpus" = 1 ]; then
+			kargs+=(noapictimer)
+		else
+			kargs+=(tsc=reliable)
+		fi
 	else
 		qargs=(-accel tcg,thread=multi -smp "$cpus,sockets=$cpus,cores=1,threads=1"
 		       -cpu max)
