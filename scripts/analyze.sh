@@ -91,12 +91,19 @@ fi
 cbuild=$kbuild-clang19
 if [ ! -f "$cbuild/.prepared" ] || [ "$kbuild/.config" -nt "$cbuild/.prepared" ]; then
 	echo "== preparing an LLVM=-19 UML tree in $cbuild"
-	rm -rf "$cbuild"
-	mkdir -p "$cbuild"
-	cp "$kbuild/.config" "$cbuild/.config"
-	make -s -C "$ksrc" ARCH=um LLVM=-19 O="$cbuild" olddefconfig >&2
-	make -s -C "$ksrc" ARCH=um LLVM=-19 O="$cbuild" -j"$(nproc)" modules_prepare >&2
-	touch "$cbuild/.prepared"
+	# Prepared under a name of its own and renamed when done: a CI run
+	# once found the tree still being written by a background --prepare
+	# that no longer held the lock, and its rm -rf failed ("Directory
+	# not empty").  A straggler now writes only into its own directory.
+	new=$cbuild.new.$$
+	rm -rf "$new"
+	mkdir -p "$new"
+	cp "$kbuild/.config" "$new/.config"
+	make -s -C "$ksrc" ARCH=um LLVM=-19 O="$new" olddefconfig >&2
+	make -s -C "$ksrc" ARCH=um LLVM=-19 O="$new" -j"$(nproc)" modules_prepare >&2
+	touch "$new/.prepared"
+	rm -rf "$cbuild" 2>/dev/null || mv "$cbuild" "$cbuild.old.$$"
+	mv "$new" "$cbuild"
 fi
 flock -u 6
 [ "$prepare" = 1 ] && exit 0
