@@ -80,7 +80,8 @@ pkgver=$(dpkg-deb -f "$deb" Version)
 # scripts/patches/*.patch are applied to the source when it is unpacked:
 # test-bed changes only (see scripts/patches/README), never to what fwsched
 # is built against in a way it could notice.  The stamp names the package
-# version and the patch set; a new patch set unpacks the source again.
+# version and the patch set; a new patch set unpacks the source again (so
+# do not change the patches while a kernel of this version builds).
 src=$cache/src/linux-source-$kver
 patches=$(cat "$here"/patches/*.patch 2>/dev/null | sha256sum | cut -c1-12)
 stamp="$pkgver patches=$patches"
