@@ -110,11 +110,8 @@ case "$flavour" in
 x86-*) key="$pkgver recipe=$recipe" ;;
 *) key="$pkgver recipe=$recipe patches=$patches" ;;
 esac
-if [ -z "$base_frag" ]; then
-	hash=$(cat "$frag" <(echo "$key") | sha256sum | cut -c1-12)
-else
-	hash=$(cat "$here/configs/$base_frag.config" "$frag" <(echo "$key") | sha256sum | cut -c1-12)
-fi
+hash=$(cat ${base_frag:+"$here/configs/$base_frag.config"} "$frag" <(echo "$key") |
+	sha256sum | cut -c1-12)
 out=$cache/build/$kver-$flavour-$hash
 if [ "$print_only" = 1 ]; then echo "$out"; exit 0; fi
 # The cache lock covered fetching and unpacking; the build takes a lock of
